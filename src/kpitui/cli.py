@@ -1,0 +1,246 @@
+"""The command line (DESIGN.md section 6). Parses, calls services, formats; no SQL and no KPI logic here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kpitui.domain.errors import KpituiError
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+                      show_default=True, help="Output format.")
+PERIOD = click.option("--period", default=None, help="2026-Q3, 2026-10, 2026-W43, 2026-10-01..2026-10-15, "
+                                                     "this-week, last-month, ... (default: this month)")
+IMPORT_KINDS = ("reps", "deals", "activities", "targets", "scores", "forecasts")
+EXPORT_KINDS = ("activities", "deals", "targets", "leaderboard", "scorecard")
+
+
+class Context:
+    def __init__(self, db: str | None, actor: str | None) -> None:
+        self.db_arg = db
+        self.actor = actor
+        self._service: Any = None
+
+    @property
+    def service(self) -> Any:
+        if self._service is None:
+            from kpitui.services import Kpitui
+
+            self._service = Kpitui.open(self.db_arg, actor=self.actor)
+        return self._service
+
+
+def fail(message: str, code: int = 2) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from kpitui.domain.text import clean_text
+
+    Console(stderr=True, highlight=False).print(Text("error: ", style="bold red") + Text(clean_text(message,
+                                                                                                   multiline=True)))
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns our own errors into one clear line and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KpituiError as exc:
+            fail(str(exc), getattr(exc, "exit_code", 2))
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; silence when stderr is not one."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@click.group(cls=Group, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default=None, metavar="URL|PATH", help="Database file or SQLAlchemy URL (else $KPITUI_DB, "
+                                                              "else the user data directory).")
+@click.option("--as", "actor", default=None, metavar="REP", help="Who you are: email or name (else $KPITUI_USER).")
+@click.version_option(package_name="kpitui")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
+    """kpitui: sales KPI scorecards and team leaderboards. With no command, opens the app."""
+    import os
+
+    ctx.obj = Context(db, actor or os.environ.get("KPITUI_USER") or None)
+    if ctx.invoked_subcommand is None:
+        _run_app(ctx.obj.db_arg, ctx.obj.actor)
+
+
+def _run_app(db: str | None, actor: str | None, demo: bool = False) -> None:
+    from kpitui.ui.app import build_app
+
+    build_app(db, actor, demo=demo).run()
+
+
+@main.command()
+@click.pass_obj
+def init(obj: Context) -> None:
+    """Create an empty database (or bring an existing one up to date)."""
+    svc = obj.service
+    click.echo(f"Database ready: {svc.db.url}")
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(IMPORT_KINDS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "mappings", multiple=True, metavar="FIELD=COLUMN",
+              help="Read canonical FIELD from the file's COLUMN (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report, write nothing.")
+@click.pass_obj
+def import_(obj: Context, kind: str, file: Path, mappings: tuple[str, ...], dry_run: bool) -> None:
+    """Import a CSV file: all rows or none."""
+    from kpitui.domain.errors import InvalidInput
+
+    mapping: dict[str, str] = {}
+    for item in mappings:
+        field, sep, column = item.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise InvalidInput(f"--map {item!r}: write it as FIELD=COLUMN, e.g. rep=sales_agent")
+        mapping[field.strip()] = column.strip()
+    with progress_bar(f"import {kind}") as progress:
+        report = obj.service.import_csv(kind, file, mapping=mapping, dry_run=dry_run, progress=progress)
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--rep", default=None, help="Whose activity (default: you, from --as).")
+@click.option("--at", "when", default=None, help="When: now, today 14:00, yesterday 9:30, ISO 8601.")
+@click.option("--outcome", default=None, help="For calls: connected, voicemail or no_answer.")
+@click.option("--duration", "duration_min", type=int, default=None, help="Minutes.")
+@click.option("--deal", default=None, help="The deal's external id.")
+@click.option("--note", default="", help="A short note.")
+@click.pass_obj
+def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str | None,
+        duration_min: int | None, deal: str | None, note: str) -> None:
+    """Log one activity (call, email, meeting, demo, proposal, idea)."""
+    activity = obj.service.log_activity(kind=kind, rep=rep, when=when, outcome=outcome, duration_min=duration_min,
+                                        deal=deal, note=note)
+    click.echo(f"Logged {activity.kind} #{activity.id} for {activity.rep} at {activity.local_time}")
+
+
+@main.command()
+@click.option("--rep", default=None, help="Rep name or email (default: you).")
+@PERIOD
+@FORMAT
+@click.pass_obj
+def scorecard(obj: Context, rep: str | None, period: str | None, fmt: str) -> None:
+    """One rep's KPIs against target, with pace and change vs the previous period."""
+    from kpitui.output import emit
+
+    svc = obj.service
+    emit(svc.scorecard(svc.period(period), rep), fmt)
+
+
+@main.command()
+@click.option("--team", default=None, help="One team (default: your teams, or everyone).")
+@PERIOD
+@click.option("--sort", default="score", show_default=True, help="score or any KPI key.")
+@FORMAT
+@click.pass_obj
+def leaderboard(obj: Context, team: str | None, period: str | None, sort: str, fmt: str) -> None:
+    """Every rep in scope ranked, with every KPI and team totals."""
+    from kpitui.output import emit
+
+    svc = obj.service
+    emit(svc.leaderboard(svc.period(period), team=team, sort=sort), fmt)
+
+
+@main.command()
+@click.option("--rep", default=None)
+@click.option("--team", default=None)
+@PERIOD
+@FORMAT
+@click.pass_obj
+def funnel(obj: Context, rep: str | None, team: str | None, period: str | None, fmt: str) -> None:
+    """calls → conversations → meetings → new opps → proposals → won, beside the team median."""
+    from kpitui.output import emit
+
+    svc = obj.service
+    emit(svc.funnel(svc.period(period), rep=rep, team=team), fmt)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(EXPORT_KINDS))
+@click.option("--rep", default=None, help="For scorecard (and to filter activities/deals).")
+@click.option("--team", default=None, help="For leaderboard (and to filter).")
+@PERIOD
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "md", "table"]), default="csv",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of standard output.")
+@click.pass_obj
+def export(obj: Context, kind: str, rep: str | None, team: str | None, period: str | None, fmt: str,
+           output: Path | None) -> None:
+    """Export activities, deals, targets, the leaderboard or a scorecard (CSV is formula-safe)."""
+    from kpitui.output import emit, print_rows
+
+    svc = obj.service
+    when = svc.period(period)
+    out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if kind == "leaderboard":
+            emit(svc.leaderboard(when, team=team), fmt, out)
+        elif kind == "scorecard":
+            emit(svc.scorecard(when, rep), fmt, out)
+        else:
+            header, rows = svc.export_rows(kind, when, rep=rep, team=team)
+            print_rows(f"{kind} · {when.label}", header, rows, fmt, out)
+    finally:
+        if output:
+            out.close()
+    if output:
+        click.echo(f"Wrote {output}", err=True)
+
+
+@main.command()
+@click.option("--reps", default=14, show_default=True, type=click.IntRange(1, 5000))
+@click.option("--days", default=400, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--seed", "seed_value", default=7, show_default=True, type=int)
+@click.option("--end", default=None, help="Last day of data (YYYY-MM-DD; default: today).")
+@click.pass_obj
+def seed(obj: Context, reps: int, days: int, seed_value: int, end: str | None) -> None:
+    """Fill the database with deterministic, realistic demo data."""
+    with progress_bar("seed") as progress:
+        summary = obj.service.seed(reps=reps, days=days, seed=seed_value, end=end, progress=progress)
+    click.echo(f"Seeded {summary.teams} teams, {summary.reps} reps, {summary.activities:,} activities, "
+               f"{summary.deals:,} deals, {summary.targets:,} targets, {summary.scores:,} scores, "
+               f"{summary.forecasts:,} forecasts")
+
+
+@main.command()
+@click.option("--as", "actor", default=None, metavar="REP")
+@click.pass_obj
+def demo(obj: Context, actor: str | None) -> None:
+    """The app on a fresh copy of sample.db (the original never changes)."""
+    from kpitui.demo import demo_copy
+
+    path = demo_copy()
+    _run_app(str(path), actor or obj.actor, demo=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Coaching diagnosis: the rep's funnel and results against the team median, in plain words with numbers.
+
+Each rule names the bottleneck a manager would coach on. Thresholds are relative to the team median so a
+whole team having a slow month does not flag everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kpitui.domain.kpis import KpiValue
+from kpitui.domain.scoring import FunnelStep
+
+ACTIVITY_KEYS = ("calls", "emails", "meetings", "demos", "proposals", "ideas")
+LOW_VOLUME = 0.6  # below 60 % of the team median
+HIGH_VOLUME = 1.2
+WEAK_RATE = 0.7  # a step converting below 70 % of the team median
+THIN = 0.7
+LONG_CYCLE = 1.3
+QUALITY_FLOOR = 3.5  # on the 1-5 scales
+QUALITY_GAP = 0.5
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.1f}"
+
+
+def activity_volume(kpis: Mapping[str, KpiValue]) -> int:
+    return sum(int(kpis[k] or 0) for k in ACTIVITY_KEYS)
+
+
+def diagnose(rep: Mapping[str, KpiValue], rep_funnel: Sequence[FunnelStep],
+             team: Mapping[str, float | None], team_funnel: Sequence[FunnelStep]) -> list[Finding]:
+    """`team` holds the team median of each KPI plus `activity_volume`; funnels are step-aligned."""
+    findings: list[Finding] = []
+    steps = {s.key: s for s in rep_funnel}
+    medians = {s.key: s for s in team_funnel}
+    volume = activity_volume(rep)
+    team_volume = team.get("activity_volume")
+
+    if team_volume and volume < LOW_VOLUME * team_volume:
+        findings.append(Finding("low_activity", f"Low activity volume: {volume:,} activities against a team "
+                                                f"median of {_num(team_volume)}."))
+    if team_volume and volume >= HIGH_VOLUME * team_volume:
+        for key, label, where in (("calls", "calls into conversations", "qualification or pitch"),
+                                  ("conversations", "conversations into meetings", "the pitch")):
+            mine, theirs = steps[key].conversion, medians[key].conversion
+            if mine is not None and theirs and mine < WEAK_RATE * theirs:
+                findings.append(Finding("low_conversion",
+                                        f"High activity, low conversion: {volume:,} activities (team median "
+                                        f"{_num(team_volume)}) but only {_pct(mine)} of {label} against "
+                                        f"{_pct(theirs)} for the team; work on {where}."))
+                break
+    meet, theirs_meet = steps["meetings"].conversion, medians["meetings"].conversion
+    if (steps["meetings"].value or 0) >= 3 and meet is not None and theirs_meet and meet < WEAK_RATE * theirs_meet:
+        findings.append(Finding("weak_discovery",
+                                f"Meetings do not turn into opportunities: {_pct(meet)} of meetings became new "
+                                f"opportunities against {_pct(theirs_meet)} for the team; look at discovery."))
+    win_rate, team_win = rep.get("win_rate"), team.get("win_rate")
+    new_opps, team_opps = rep.get("new_opps") or 0, team.get("new_opps")
+    pipeline, team_pipeline = rep.get("open_pipeline"), team.get("open_pipeline")
+    strong_closer = win_rate is not None and team_win is not None and float(win_rate) >= team_win
+    thin = (team_opps and float(new_opps) < THIN * team_opps) or (
+        pipeline is not None and team_pipeline and float(pipeline) < THIN * team_pipeline)
+    if strong_closer and thin:
+        findings.append(Finding("thin_pipeline",
+                                f"Strong closing, thin pipeline: win rate {_pct(float(win_rate))} (team "
+                                f"{_pct(team_win)}) but {new_opps} new opportunities (team median "
+                                f"{_num(team_opps or 0)}) and {_num(float(pipeline or 0))} open pipeline (team "
+                                f"median {_num(team_pipeline or 0)}); time to prospect."))
+    cycle, team_cycle = rep.get("cycle_days"), team.get("cycle_days")
+    if cycle is not None and team_cycle and float(cycle) > LONG_CYCLE * team_cycle:
+        findings.append(Finding("long_cycle", f"Long sales cycle: won deals took {_num(float(cycle))} days on "
+                                              f"average against {_num(team_cycle)} for the team; look at deal "
+                                              "velocity and stalled stages."))
+    for key, label in (("csat", "CSAT"), ("call_review", "Call review")):
+        mine_q, team_q = rep.get(key), team.get(key)
+        if mine_q is None:
+            continue
+        if float(mine_q) < QUALITY_FLOOR or (team_q is not None and float(mine_q) < team_q - QUALITY_GAP):
+            team_text = f" (team median {team_q:.1f})" if team_q is not None else ""
+            findings.append(Finding("low_quality", f"Quality: {label} averages {float(mine_q):.1f} of 5"
+                                                   f"{team_text}."))
+    return findings

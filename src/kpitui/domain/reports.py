@@ -1,0 +1,116 @@
+"""What the screens and the command line show: leaderboard, scorecard and funnel, with their JSON shapes
+(DESIGN.md section 6). Money in JSON is a number in currency units with two decimals; ratios are fractions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpitui.domain.diagnosis import Finding
+from kpitui.domain.kpis import KPIS, KpiValue
+from kpitui.domain.periods import Period
+from kpitui.domain.scoring import FunnelStep, Status
+
+
+def json_number(value: object, unit: str | None = None) -> object:
+    """A value as JSON: money to two decimals, everything else rounded only to hide float noise."""
+    if value is None or isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return float(value.quantize(Decimal("0.01")))
+    if isinstance(value, float):
+        return round(value, 2) if unit in ("money", "money_per_day", "days", "hours") else round(value, 6)
+    return value
+
+
+def kpis_json(kpis: dict[str, KpiValue]) -> dict[str, object]:
+    return {key: json_number(value, KPIS[key].unit) for key, value in kpis.items()}
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int | None
+    rep_id: int
+    rep: str
+    team: str | None
+    score: float | None
+    kpis: dict[str, KpiValue]
+    targets: dict[str, Decimal] = field(default_factory=dict)
+    attainment: dict[str, float | None] = field(default_factory=dict)
+    previous: dict[str, KpiValue] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"rank": self.rank, "rep": self.rep, "team": self.team, "score": json_number(self.score),
+                "kpis": kpis_json(self.kpis)}
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: Period
+    team: str | None
+    sort: str
+    rows: list[LeaderboardRow]
+    totals: dict[str, KpiValue]
+    previous_totals: dict[str, KpiValue] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"period": self.period.as_json(), "team": self.team, "sort": self.sort,
+                "rows": [r.as_json() for r in self.rows], "totals": {"kpis": kpis_json(self.totals)}}
+
+
+@dataclass(frozen=True)
+class ScorecardLine:
+    key: str
+    label: str
+    value: KpiValue
+    target: Decimal | None
+    attainment: float | None
+    projected: KpiValue
+    status: Status | None
+    previous: KpiValue
+    change: float | None
+    in_scorecard: bool
+
+    def as_json(self) -> dict[str, object]:
+        unit = KPIS[self.key].unit
+        return {"key": self.key, "label": self.label, "value": json_number(self.value, unit),
+                "target": json_number(self.target, unit), "attainment": json_number(self.attainment),
+                "projected": json_number(self.projected, unit), "status": self.status,
+                "previous": json_number(self.previous, unit), "change": json_number(self.change),
+                "in_scorecard": self.in_scorecard}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    rep_id: int
+    rep: str
+    team: str | None
+    period: Period
+    score: float | None
+    lines: list[ScorecardLine]
+
+    def line(self, key: str) -> ScorecardLine:
+        return next(line for line in self.lines if line.key == key)
+
+    def as_json(self) -> dict[str, object]:
+        return {"rep": self.rep, "team": self.team, "period": self.period.as_json(),
+                "score": json_number(self.score), "kpis": [line.as_json() for line in self.lines]}
+
+
+@dataclass(frozen=True)
+class FunnelReport:
+    period: Period
+    rep: str | None
+    team: str | None
+    steps: list[FunnelStep]
+    team_median: list[FunnelStep]
+    diagnosis: list[Finding]
+
+    def as_json(self) -> dict[str, object]:
+        def step(s: FunnelStep) -> dict[str, object]:
+            return {"key": s.key, "value": json_number(s.value), "conversion": json_number(s.conversion)}
+
+        return {"period": self.period.as_json(), "rep": self.rep, "team": self.team,
+                "steps": [step(s) for s in self.steps], "team_median": [step(s) for s in self.team_median],
+                "diagnosis": [f.as_json() for f in self.diagnosis]}

@@ -1,0 +1,160 @@
+"""Reports as tables for the command line: Rich tables, Markdown, formula-safe CSV, or JSON.
+
+A report becomes a `Tabular` (title, header, rows of display strings or raw values) once; each format renders
+that. User text (names, teams, notes) is cleaned of control characters and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from kpitui.domain.formatting import MISSING, format_change, format_kpi, format_ratio
+from kpitui.domain.kpis import KPIS
+from kpitui.domain.reports import FunnelReport, Leaderboard, Scorecard, json_number
+from kpitui.domain.text import clean_text
+
+FORMATS = ("table", "json", "csv", "md")
+TABLE_KPIS = ("conversations", "meetings", "new_opps", "revenue", "won_deals", "win_rate", "avg_deal_size",
+              "open_pipeline")
+
+
+@dataclass
+class Tabular:
+    title: str
+    header: list[str]
+    rows: list[list[object]]  # display strings for table/md; raw values for csv
+    notes: list[str] = field(default_factory=list)
+
+
+def _percent(value: float | None) -> str:
+    return format_ratio(value)
+
+
+def leaderboard_table(board: Leaderboard, for_csv: bool) -> Tabular:
+    keys = list(KPIS) if for_csv else [*TABLE_KPIS, *([board.sort] if board.sort in KPIS and
+                                                      board.sort not in TABLE_KPIS else [])]
+    header = ["rank", "rep", "team", "score", *keys] if for_csv else \
+        ["#", "Rep", "Team", "Score", *(KPIS[k].label for k in keys)]
+    rows: list[list[object]] = []
+    for row in board.rows:
+        if for_csv:
+            rows.append([row.rank, row.rep, row.team or "", json_number(row.score),
+                         *(json_number(row.kpis[k], KPIS[k].unit) for k in keys)])
+        else:
+            rows.append([str(row.rank or MISSING), row.rep, row.team or "", _percent(row.score),
+                         *(format_kpi(k, row.kpis[k]) for k in keys)])
+    if for_csv:
+        rows.append(["", "TOTAL", board.team or "", "", *(json_number(board.totals[k], KPIS[k].unit) for k in keys)])
+    else:
+        rows.append(["", "Total", board.team or "all teams", "", *(format_kpi(k, board.totals[k]) for k in keys)])
+    scope = board.team or "all teams"
+    return Tabular(f"Leaderboard · {scope} · {board.period.label} · sorted by {board.sort}", header, rows)
+
+
+def scorecard_table(card: Scorecard, for_csv: bool) -> Tabular:
+    header = ["key", "label", "value", "target", "attainment", "projected", "status", "previous", "change"] \
+        if for_csv else ["KPI", "Value", "Target", "Attain.", "Projected", "Pace", "Previous", "Change"]
+    rows: list[list[object]] = []
+    for line in card.lines:
+        unit = KPIS[line.key].unit
+        if for_csv:
+            rows.append([line.key, line.label, json_number(line.value, unit), json_number(line.target, unit),
+                         json_number(line.attainment), json_number(line.projected, unit), line.status or "",
+                         json_number(line.previous, unit), json_number(line.change)])
+        else:
+            label = f"★ {line.label}" if line.in_scorecard else f"  {line.label}"
+            rows.append([label, format_kpi(line.key, line.value),
+                         format_kpi(line.key, line.target) if line.target is not None else MISSING,
+                         _percent(line.attainment), format_kpi(line.key, line.projected), line.status or MISSING,
+                         format_kpi(line.key, line.previous), format_change(line.change)])
+    title = f"Scorecard · {card.rep} ({card.team or 'no team'}) · {card.period.label} · score {_percent(card.score)}"
+    return Tabular(title, header, rows, notes=["★ = in the scorecard score"] if not for_csv else [])
+
+
+def funnel_table(report: FunnelReport, for_csv: bool) -> Tabular:
+    header = ["key", "value", "conversion", "team_median_value", "team_median_conversion"] if for_csv else \
+        ["Step", "Value", "→ next", "Team median", "Team → next"]
+    rows: list[list[object]] = []
+    for mine, team in zip(report.steps, report.team_median, strict=True):
+        if for_csv:
+            rows.append([mine.key, json_number(mine.value), json_number(mine.conversion),
+                         json_number(team.value), json_number(team.conversion)])
+        else:
+            rows.append([KPIS[mine.key].label, format_kpi(mine.key, mine.value), _percent(mine.conversion),
+                         MISSING if team.value is None else f"{team.value:,.1f}", _percent(team.conversion)])
+    who = report.rep or report.team or "all teams"
+    notes = [f"{f.code}: {f.message}" for f in report.diagnosis]
+    if report.rep and not notes:
+        notes = ["No bottleneck stands out against the team median."]
+    return Tabular(f"Funnel · {who} · {report.period.label}", header, rows, notes)
+
+
+def _cell(value: object) -> str:
+    return clean_text("" if value is None else str(value))
+
+
+def print_rich(tab: Tabular, out: TextIO) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, highlight=False, soft_wrap=False)
+    table = Table(title=Text(_cell(tab.title)), title_justify="left")
+    for i, name in enumerate(tab.header):
+        table.add_column(Text(name), justify="left" if i < 3 else "right", no_wrap=i > 0)
+    for row in tab.rows:
+        table.add_row(*(Text(_cell(v)) for v in row))
+    console.print(table)
+    for note in tab.notes:
+        console.print(Text(_cell(note)))
+
+
+def _md_cell(value: object) -> str:
+    text = _cell(value).replace("\n", " ")
+    for char in "\\|`*_[]<>":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def print_markdown(tab: Tabular, out: TextIO) -> None:
+    out.write(f"### {_md_cell(tab.title)}\n\n")
+    out.write("| " + " | ".join(_md_cell(h) for h in tab.header) + " |\n")
+    out.write("|" + "|".join("---" if i < 3 else "---:" for i in range(len(tab.header))) + "|\n")
+    for row in tab.rows:
+        out.write("| " + " | ".join(_md_cell(v) for v in row) + " |\n")
+    for note in tab.notes:
+        out.write(f"\n- {_md_cell(note)}")
+    if tab.notes:
+        out.write("\n")
+
+
+def print_csv(tab: Tabular, out: TextIO) -> None:
+    from kpitui.store.exporter import write_csv
+
+    write_csv(tab.rows, tab.header, out)
+
+
+def emit(report: Leaderboard | Scorecard | FunnelReport, fmt: str, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(report.as_json(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    build = {Leaderboard: leaderboard_table, Scorecard: scorecard_table, FunnelReport: funnel_table}[type(report)]
+    tab = build(report, fmt == "csv")  # type: ignore[operator]
+    {"table": print_rich, "md": print_markdown, "csv": print_csv}[fmt](tab, out)
+
+
+def print_rows(title: str, header: Sequence[str], rows: list[list[object]], fmt: str, out: TextIO) -> None:
+    """Plain lists (activities, deals, targets) in any format; JSON as a list of objects."""
+    if fmt == "json":
+        json.dump([dict(zip(header, (json_number(v) for v in row), strict=True)) for row in rows], out, indent=2,
+                  ensure_ascii=False, default=str)
+        out.write("\n")
+        return
+    tab = Tabular(title, list(header), rows)
+    {"table": print_rich, "md": print_markdown, "csv": print_csv}[fmt](tab, out)

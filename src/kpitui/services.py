@@ -1,0 +1,252 @@
+"""The operations people perform, with the access rules. The CLI and the app call these and nothing below.
+
+Who acts: `actor` is the signed-in rep (from --as / KPITUI_USER / the picker). With no actor the caller is
+the local owner of the database file (the person running the CLI on their own SQLite file) and may do all,
+like an admin. Rules: a rep sees their own detail and their team's leaderboard, and logs only their own
+activities; a manager sees detail of, and writes for, the teams they manage; an admin does all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from kpitui import settings
+from kpitui.domain.diagnosis import activity_volume, diagnose
+from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
+from kpitui.domain.kpis import CATALOGUE, DEFAULT_SCORECARD, KPIS, KpiInputs, KpiValue, compute_kpis, kpi, summed
+from kpitui.domain.periods import Period, parse_period
+from kpitui.domain.reports import FunnelReport, Leaderboard, LeaderboardRow, Scorecard, ScorecardLine
+from kpitui.domain.scoring import (
+    attainment,
+    change,
+    competition_ranks,
+    funnel_steps,
+    median,
+    median_funnel,
+    pace_status,
+    projected,
+    scorecard_score,
+)
+from kpitui.store import queries
+from kpitui.store.db import Database
+from kpitui.store.queries import RepRow
+from kpitui.store.schema import ensure_schema
+
+SORT_KEYS = ("score", *KPIS)
+
+
+@dataclass(frozen=True)
+class TeamKpis:
+    """One period's KPIs for a set of reps, plus the targets that applied."""
+
+    period: Period
+    reps: list[RepRow]
+    inputs: dict[int, KpiInputs]
+    kpis: dict[int, dict[str, KpiValue]]
+    targets: dict[int, dict[str, Decimal]]
+
+    @property
+    def totals(self) -> dict[str, KpiValue]:
+        return compute_kpis(summed(list(self.inputs.values())))
+
+
+class Kpitui:
+    def __init__(self, db: Database, *, zone: ZoneInfo | None = None, actor: str | None = None,
+                 clock: Callable[[], datetime] = settings.now) -> None:
+        self.db = db
+        self.zone = zone or settings.local_zone()
+        self.clock = clock
+        self.actor: RepRow | None = self.find_rep(actor) if actor else None
+
+    @classmethod
+    def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Kpitui:
+        db = Database(settings.database_url(db_arg))
+        ensure_schema(db)
+        return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
+
+    # -- time ---------------------------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    def period(self, text: str | None, default: str = "this-month") -> Period:
+        return parse_period(text or default, self.today())
+
+    # -- people and access --------------------------------------------------------------------------------------
+    def find_rep(self, ref: str) -> RepRow:
+        with self.db.read() as session:
+            found = queries.find_reps(session, ref)
+        if not found:
+            raise NotFound(f"no rep named {ref!r} (use their email or full name)")
+        if len(found) > 1:
+            raise InvalidInput(f"{len(found)} reps are named {ref!r}: use the email instead")
+        return found[0]
+
+    def find_team(self, name: str) -> tuple[int, str]:
+        with self.db.read() as session:
+            team = queries.find_team(session, name)
+        if team is None:
+            raise NotFound(f"no team named {name!r}")
+        return team
+
+    def teams(self) -> list[tuple[int, str]]:
+        """The teams the actor may look at."""
+        with self.db.read() as session:
+            everything = queries.all_teams(session)
+        allowed = self._detail_team_ids()
+        return everything if allowed is None else [t for t in everything if t[0] in allowed]
+
+    def _is_admin(self) -> bool:
+        return self.actor is None or self.actor.role == "admin"
+
+    def _detail_team_ids(self) -> set[int] | None:
+        """Teams whose reps' detail the actor may see; None = every team."""
+        if self._is_admin():
+            return None
+        assert self.actor is not None
+        if self.actor.role == "manager":
+            with self.db.read() as session:
+                managed = set(queries.managed_team_ids(session, self.actor.id))
+            if self.actor.team_id is not None:
+                managed.add(self.actor.team_id)
+            return managed
+        return set()
+
+    def can_see_detail(self, rep: RepRow) -> bool:
+        if self.actor is not None and self.actor.id == rep.id:
+            return True
+        allowed = self._detail_team_ids()
+        return allowed is None or rep.team_id in allowed
+
+    def _require_detail(self, rep: RepRow) -> None:
+        if not self.can_see_detail(rep):
+            raise AccessDenied(f"{self.actor.name if self.actor else 'you'} may not see {rep.name}'s detail: "
+                               "managers see their own teams, reps themselves")
+
+    def _leaderboard_scope(self, team: str | None) -> tuple[list[int] | None, str | None]:
+        if team:
+            team_id, team_name = self.find_team(team)
+            allowed = self._detail_team_ids()
+            own = self.actor is not None and self.actor.team_id == team_id
+            if allowed is not None and team_id not in allowed and not own:
+                raise AccessDenied(f"{self.actor.name if self.actor else 'you'} may not see team {team_name}")
+            return [team_id], team_name
+        if self._is_admin():
+            return None, None
+        assert self.actor is not None
+        allowed = self._detail_team_ids() or set()
+        if self.actor.team_id is not None:
+            allowed.add(self.actor.team_id)
+        if len(allowed) == 1:
+            team_id = next(iter(allowed))
+            with self.db.read() as session:
+                names = dict(queries.all_teams(session))
+            return [team_id], names.get(team_id)
+        return sorted(allowed), None
+
+    # -- KPIs ---------------------------------------------------------------------------------------------------
+    def team_kpis(self, period: Period, reps: Sequence[RepRow]) -> TeamKpis:
+        with self.db.read() as session:
+            book = queries.targets(session, period)
+            inputs = queries.kpi_inputs(session, period, self.zone, reps, book)
+        return TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
+                        {r.id: book.for_rep(r.id, r.team_id) for r in reps})
+
+    def leaderboard(self, period: Period, team: str | None = None, sort: str = "score",
+                    with_previous: bool = False) -> Leaderboard:
+        if sort not in SORT_KEYS:
+            raise InvalidInput(f"cannot sort by {sort!r}: use score or one of {', '.join(KPIS)}")
+        team_ids, team_name = self._leaderboard_scope(team)
+        with self.db.read() as session:
+            reps = queries.reps_in_scope(session, team_ids)
+        current = self.team_kpis(period, reps)
+        previous = self.team_kpis(period.previous(), reps) if with_previous else None
+        rows = []
+        for rep in reps:
+            kpis, targets = current.kpis[rep.id], current.targets[rep.id]
+            attained = {key: attainment(key, kpis[key], targets.get(key)) for key in KPIS}
+            rows.append(LeaderboardRow(
+                rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
+                score=scorecard_score(attained, targets, DEFAULT_SCORECARD), kpis=kpis, targets=targets,
+                attainment=attained, previous=previous.kpis[rep.id] if previous else {}))
+        higher = True if sort == "score" else KPIS[sort].higher_is_better
+        ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
+                                   lambda r: r.rep, higher)
+        rows = [LeaderboardRow(**{**row.__dict__, "rank": rank}) for rank, row in ranked]
+        return Leaderboard(period, team_name, sort, rows, current.totals,
+                           previous.totals if previous else {})
+
+    def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
+        person = self._rep_for_detail(rep)
+        current = self.team_kpis(period, [person])
+        previous = self.team_kpis(period.previous(), [person])
+        kpis, before, targets = current.kpis[person.id], previous.kpis[person.id], current.targets[person.id]
+        today = self.today()
+        lines = []
+        ordered = [*DEFAULT_SCORECARD, *(k.key for k in CATALOGUE if k.key not in DEFAULT_SCORECARD)]
+        for key in ordered:
+            target = targets.get(key)
+            projection = projected(key, kpis[key], period, today)
+            lines.append(ScorecardLine(
+                key=key, label=kpi(key).label, value=kpis[key], target=target,
+                attainment=attainment(key, kpis[key], target), projected=projection,
+                status=pace_status(key, projection, target), previous=before[key],
+                change=change(kpis[key], before[key]), in_scorecard=key in DEFAULT_SCORECARD))
+        attained = {line.key: line.attainment for line in lines}
+        return Scorecard(person.id, person.name, person.team, period,
+                         scorecard_score(attained, targets, DEFAULT_SCORECARD), lines)
+
+    def funnel(self, period: Period, rep: str | None = None, team: str | None = None) -> FunnelReport:
+        if rep and team:
+            raise InvalidInput("give --rep or --team, not both")
+        if team or (rep is None and self.actor is None):
+            team_ids, team_name = self._leaderboard_scope(team)
+            with self.db.read() as session:
+                members = queries.reps_in_scope(session, team_ids)
+            group = self.team_kpis(period, members)
+            member_funnels = [funnel_steps(group.kpis[m.id]) for m in members]
+            return FunnelReport(period, None, team_name, funnel_steps(group.totals), median_funnel(member_funnels),
+                                [])
+        person = self._rep_for_detail(rep)
+        with self.db.read() as session:
+            members = queries.reps_in_scope(session, [person.team_id] if person.team_id is not None else [])
+        if person.id not in {m.id for m in members}:
+            members.append(person)
+        group = self.team_kpis(period, members)
+        member_funnels = [funnel_steps(group.kpis[m.id]) for m in members]
+        team_medians = {key: median([group.kpis[m.id][key] for m in members]) for key in KPIS}
+        team_medians["activity_volume"] = median([activity_volume(group.kpis[m.id]) for m in members])
+        mine = funnel_steps(group.kpis[person.id])
+        team_funnel = median_funnel(member_funnels)
+        findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
+        return FunnelReport(period, person.name, person.team, mine, team_funnel, findings)
+
+    def _rep_for_detail(self, ref: str | None) -> RepRow:
+        if ref:
+            person = self.find_rep(ref)
+        elif self.actor is not None:
+            person = self.actor
+        else:
+            raise InvalidInput("say which rep: --rep NAME or EMAIL (or --as to sign in)")
+        self._require_detail(person)
+        return person
+
+    # -- writes -------------------------------------------------------------------------------------------------
+    def _require_write_for(self, rep: RepRow) -> None:
+        if self._is_admin() or (self.actor is not None and self.actor.id == rep.id):
+            return
+        assert self.actor is not None
+        if self.actor.role == "manager" and self.can_see_detail(rep):
+            return
+        raise AccessDenied(f"{self.actor.name} may not log or change activities of {rep.name}")
+
+    def require_admin(self, what: str) -> None:
+        if not self._is_admin():
+            assert self.actor is not None
+            raise AccessDenied(f"{self.actor.name} ({self.actor.role}) may not {what}: admins only")

@@ -1,0 +1,1 @@
+"""The database: tables, engine and pragmas, migrations, KPI queries, import and export. No UI."""

@@ -1,0 +1,109 @@
+"""The tables. Money is integer cents; instants are UTC (UTCDateTime); dates are local calendar dates.
+
+Indexes are chosen for the KPI queries in `queries.py`: activity counts range-scan `occurred_at` and read
+rep/kind/outcome from the index alone; deal queries range-scan `closed_on` / `created_on`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from kpitui.store.types import DecimalText, UTCDateTime
+
+ROLES = ("rep", "manager", "admin")
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class Rep(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    email: str | None = Field(default=None, max_length=320, unique=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    role: str = Field(default="rep", max_length=20)
+    active: bool = Field(default=True)
+
+
+class TeamManager(SQLModel, table=True):
+    """Which teams a manager manages (their own team is added on import; more can be linked)."""
+
+    __tablename__ = "team_manager"
+    rep_id: int = Field(foreign_key="rep.id", primary_key=True)
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+
+
+class Deal(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_deal_closed", "closed_on", "rep_id", "outcome"),
+        Index("ix_deal_created", "created_on", "rep_id"),
+        Index("ix_deal_rep_closed", "rep_id", "closed_on"),
+        Index("ix_deal_account", "account", "outcome", "closed_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str | None = Field(default=None, max_length=100, unique=True)
+    rep_id: int = Field(foreign_key="rep.id")
+    account: str = Field(default="", max_length=300)
+    name: str = Field(default="", max_length=300)
+    amount_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    stage: str = Field(max_length=100)
+    outcome: str = Field(max_length=10)  # open | won | lost, derived from stage
+    created_on: date
+    closed_on: date | None = Field(default=None)
+
+
+class Activity(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_activity_time", "occurred_at", "rep_id", "kind", "outcome"),
+        Index("ix_activity_rep_time", "rep_id", "occurred_at", "kind", "outcome"),
+        Index("ix_activity_deal", "deal_id", "occurred_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")
+    kind: str = Field(max_length=30)
+    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    outcome: str | None = Field(default=None, max_length=30)
+    duration_min: int | None = Field(default=None)
+    deal_id: int | None = Field(default=None, foreign_key="deal.id")
+    note: str = Field(default="", max_length=4000)
+
+
+class Target(SQLModel, table=True):
+    """A rep's own target (rep_id set) or a team default (team_id set) for one KPI and period."""
+
+    __table_args__ = (
+        UniqueConstraint("rep_id", "team_id", "kpi", "period_kind", "period_start", name="uq_target"),
+        Index("ix_target_lookup", "period_kind", "period_start", "kpi"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    kpi: str = Field(max_length=40)
+    period_kind: str = Field(max_length=10)
+    period_start: date
+    value: Decimal = Field(sa_column=Column(DecimalText(), nullable=False))
+
+
+class Score(SQLModel, table=True):
+    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")
+    kind: str = Field(max_length=20)  # csat | call_review
+    on: date
+    value: int
+    note: str = Field(default="", max_length=4000)
+
+
+class Forecast(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("rep_id", "period_kind", "period_start", name="uq_forecast"),)
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")
+    period_kind: str = Field(max_length=10)
+    period_start: date
+    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))

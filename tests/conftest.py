@@ -1,0 +1,100 @@
+"""Fixtures: real SQLite databases in tmp_path, filled from explicit rows so every number can be worked out
+by hand, and a service with a frozen clock and a fixed time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kpitui.services import Kpitui
+from kpitui.store.db import Database
+from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
+from kpitui.store.schema import ensure_schema
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("KPITUI_DB", "KPITUI_USER", "KPITUI_NOW", "KPITUI_TZ", "KPITUI_SAMPLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
+    ensure_schema(database)
+    yield database
+    database.dispose()
+
+
+def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
+    return datetime(y, m, d, hh, mm, ss, tzinfo=zone)
+
+
+class Builder:
+    """Adds rows in one write transaction each; returns ids for linking."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _add(self, row: object) -> int:
+        with self.db.write() as s:
+            s.add(row)
+            s.flush()
+            return row.id  # type: ignore[attr-defined]
+
+    def team(self, name: str) -> int:
+        return self._add(Team(name=name))
+
+    def rep(self, name: str, team_id: int | None, role: str = "rep", email: str | None = None,
+            active: bool = True) -> int:
+        rep_id = self._add(Rep(name=name, email=email or f"{name.split()[0].lower()}@example.com", team_id=team_id,
+                               role=role, active=active))
+        if role == "manager" and team_id is not None:
+            with self.db.write() as s:
+                s.add(TeamManager(rep_id=rep_id, team_id=team_id))
+        return rep_id
+
+    def activity(self, rep_id: int, kind: str, at: datetime, outcome: str | None = None,
+                 deal_id: int | None = None, note: str = "") -> int:
+        return self._add(Activity(rep_id=rep_id, kind=kind, occurred_at=at, outcome=outcome, deal_id=deal_id,
+                                  note=note))
+
+    def deal(self, rep_id: int, account: str, amount: str | None, stage: str, created: date,
+             closed: date | None = None, external_id: str | None = None) -> int:
+        outcome = stage.lower() if stage.lower() in ("won", "lost") else "open"
+        cents = None if amount is None else int(Decimal(amount) * 100)
+        return self._add(Deal(rep_id=rep_id, account=account, name=f"{account} deal", amount_cents=cents,
+                              stage=stage, outcome=outcome, created_on=created, closed_on=closed,
+                              external_id=external_id))
+
+    def target(self, kpi: str, kind: str, start: date, value: str, rep_id: int | None = None,
+               team_id: int | None = None) -> int:
+        return self._add(Target(rep_id=rep_id, team_id=team_id, kpi=kpi, period_kind=kind, period_start=start,
+                                value=Decimal(value)))
+
+    def score(self, rep_id: int, kind: str, on: date, value: int) -> int:
+        return self._add(Score(rep_id=rep_id, kind=kind, on=on, value=value))
+
+    def forecast(self, rep_id: int, kind: str, start: date, amount: str) -> int:
+        return self._add(Forecast(rep_id=rep_id, period_kind=kind, period_start=start,
+                                  amount_cents=int(Decimal(amount) * 100)))
+
+
+@pytest.fixture
+def build(db: Database) -> Builder:
+    return Builder(db)
+
+
+def service(db: Database, actor: str | None = None, now: datetime | None = None,
+            zone: ZoneInfo = BERLIN) -> Kpitui:
+    moment = (now or datetime(2026, 11, 20, 15, 0, tzinfo=UTC)).astimezone(UTC)
+    return Kpitui(db, zone=zone, actor=actor, clock=lambda: moment)

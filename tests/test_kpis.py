@@ -1,0 +1,235 @@
+"""Every KPI against values worked out by hand over a small, explicit data set.
+
+Zone Europe/Berlin: UTC+2 until 25 October 2026 03:00, UTC+1 after. Period: 2026-10 unless said otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import Builder, local, service
+
+from kpitui.domain.periods import parse_period
+from kpitui.store.db import Database
+
+OCT = parse_period("2026-10", date(2026, 11, 20))
+
+
+@pytest.fixture
+def north(db: Database, build: Builder) -> dict[str, int]:
+    north = build.team("North")
+    south = build.team("South")
+    ada = build.rep("Ada Ames", north)
+    bo = build.rep("Bo Brandt", north)
+    mia = build.rep("Mia Moss", north, role="manager")
+    cy = build.rep("Cy Cole", south)
+
+    # Ada's activities: the edges of October in Berlin time.
+    build.activity(ada, "call", local(2026, 10, 1, 0, 0, 0), "connected")  # first instant of October
+    build.activity(ada, "call", local(2026, 9, 30, 23, 59, 59), "voicemail")  # September
+    build.activity(ada, "call", local(2026, 10, 31, 23, 59, 59), "connected")  # last second of October (UTC+1)
+    build.activity(ada, "call", local(2026, 11, 1, 0, 0, 0), "no_answer")  # 31 Oct 23:00 UTC: November here
+    build.activity(ada, "email", local(2026, 10, 15, 10))
+    build.activity(ada, "meeting", local(2026, 10, 16, 10))
+    build.activity(ada, "meeting", local(2026, 10, 20, 10))
+    build.activity(ada, "demo", local(2026, 10, 21, 10))
+    build.activity(ada, "proposal", local(2026, 10, 22, 10))
+    build.activity(ada, "idea", local(2026, 10, 23, 10))
+    # Ada's deals
+    d1 = build.deal(ada, "Acme", "1000.00", "Won", date(2026, 9, 1), date(2026, 10, 10))  # cycle 39, new customer
+    d2 = build.deal(ada, "Acme", "500.50", "won", date(2026, 10, 2), date(2026, 10, 20))  # cycle 18, not new
+    build.deal(ada, "Beta", "700.00", "Lost", date(2026, 8, 1), date(2026, 10, 5))
+    d4 = build.deal(ada, "Gamma", "2000.00", "Negotiation", date(2026, 10, 5))  # open at the end of October
+    build.deal(ada, "Delta", "300.00", "Won", date(2026, 9, 1), date(2026, 9, 15))  # September revenue
+    build.activity(ada, "meeting", local(2026, 10, 3, 9), deal_id=d2)  # 33 h after 2 Oct 00:00 local
+    build.activity(ada, "email", local(2026, 10, 6, 9), deal_id=d2)  # not the first touch
+    build.activity(ada, "call", local(2026, 10, 5, 14), "connected", deal_id=d4)  # 14 h after creation
+    assert d1 < d2
+    # Bo
+    for day, outcome in ((2, "connected"), (3, "voicemail"), (4, "no_answer")):
+        build.activity(bo, "call", local(2026, 10, day, 11), outcome)
+    build.activity(bo, "meeting", local(2026, 10, 8, 11))
+    build.deal(bo, "Acme", "200.00", "Won", date(2026, 10, 1), date(2026, 10, 10))  # same day as d1, higher id
+    build.deal(bo, "Epsilon", None, "Lost", date(2026, 10, 1), date(2026, 10, 12))
+    build.deal(bo, "Zeta", "100.00", "Lost", date(2026, 9, 20), date(2026, 10, 13))
+    build.deal(bo, "Eta", "50.00", "Lost", date(2026, 9, 20), date(2026, 10, 14))
+    build.deal(bo, "Theta", "400.00", "Prospecting", date(2026, 9, 25))
+    build.deal(bo, "Iota", "900.00", "Won", date(2026, 9, 10), date(2026, 11, 2))  # open at October's end
+    # Cy (another team) and the manager must not leak into North
+    build.activity(cy, "call", local(2026, 10, 9, 9), "connected")
+    build.activity(mia, "call", local(2026, 10, 9, 9), "connected")
+    # Targets: Ada's own revenue target wins over the team default
+    build.target("revenue", "month", date(2026, 10, 1), "3000", team_id=north)
+    build.target("revenue", "month", date(2026, 10, 1), "1000", rep_id=ada)
+    build.target("conversations", "month", date(2026, 10, 1), "4", team_id=north)
+    build.target("meetings", "month", date(2026, 10, 1), "2", team_id=north)
+    build.target("cycle_days", "month", date(2026, 10, 1), "20", team_id=north)
+    build.forecast(ada, "month", date(2026, 10, 1), "1200.00")
+    for on, kind, value in ((date(2026, 10, 3), "csat", 4), (date(2026, 10, 30), "csat", 5),
+                            (date(2026, 9, 30), "csat", 1), (date(2026, 10, 12), "call_review", 3)):
+        build.score(ada, kind, on, value)
+    return {"north": north, "south": south, "ada": ada, "bo": bo, "mia": mia, "cy": cy}
+
+
+def test_rep_kpis_by_hand(db: Database, north: dict[str, int]) -> None:
+    board = service(db).leaderboard(OCT, team="North")
+    ada = next(r for r in board.rows if r.rep == "Ada Ames").kpis
+    assert ada["calls"] == 3  # 1 Oct 00:00, 31 Oct 23:59:59, and the linked call on 5 Oct
+    assert ada["conversations"] == 3
+    assert (ada["emails"], ada["meetings"], ada["demos"], ada["proposals"], ada["ideas"]) == (2, 3, 1, 1, 1)
+    assert ada["new_opps"] == 2  # d2 and d4
+    assert ada["won_deals"] == 2
+    assert ada["revenue"] == Decimal("1500.50")
+    assert ada["win_rate"] == pytest.approx(2 / 3)
+    assert ada["avg_deal_size"] == Decimal("750.25")
+    assert ada["cycle_days"] == pytest.approx((39 + 18) / 2)
+    assert ada["new_customers"] == 1  # Acme's first win is d1 (same day as Bo's, lower id)
+    assert ada["revenue_growth"] == pytest.approx((1500.50 - 300) / 300)
+    assert ada["open_pipeline"] == Decimal("2000.00")
+    assert ada["pipeline_coverage"] is None  # revenue target 1000 already met
+    assert ada["pipeline_velocity"] == Decimal("17.55")  # 1 × 2/3 × 750.25 / 28.5
+    assert ada["response_hours"] == pytest.approx((33 + 14) / 2)
+    assert ada["forecast_accuracy"] == pytest.approx(1 - 300.5 / 1500.5)
+    assert ada["csat"] == pytest.approx(4.5)
+    assert ada["call_review"] == pytest.approx(3.0)
+
+
+def test_second_rep_and_pipeline_coverage(db: Database, north: dict[str, int]) -> None:
+    board = service(db).leaderboard(OCT, team="North")
+    bo = next(r for r in board.rows if r.rep == "Bo Brandt").kpis
+    assert (bo["calls"], bo["conversations"], bo["meetings"]) == (3, 1, 1)
+    assert (bo["won_deals"], bo["revenue"], bo["win_rate"]) == (1, Decimal("200.00"), 0.25)
+    assert bo["new_customers"] == 0
+    assert bo["new_opps"] == 2  # Acme and Epsilon created 1 Oct
+    assert bo["response_hours"] is None  # no linked activity
+    assert bo["open_pipeline"] == Decimal("1300.00")  # Theta open, Iota won only in November
+    assert bo["pipeline_coverage"] == pytest.approx(1300 / (3000 - 200))  # team default target
+    assert bo["revenue_growth"] is None and bo["forecast_accuracy"] is None and bo["csat"] is None
+
+
+def test_team_totals_sum_counts_not_average_ratios(db: Database, north: dict[str, int]) -> None:
+    board = service(db).leaderboard(OCT, team="North")
+    assert [r.rep for r in board.rows] == ["Ada Ames", "Bo Brandt"]  # managers and other teams are not rows
+    totals = board.totals
+    assert totals["calls"] == 6
+    assert totals["won_deals"] == 3
+    assert totals["win_rate"] == pytest.approx(3 / 7)  # not (2/3 + 1/4) / 2
+    assert totals["revenue"] == Decimal("1700.50")
+    assert totals["avg_deal_size"] == Decimal("566.83")
+    assert totals["cycle_days"] == pytest.approx((39 + 18 + 9) / 3)
+    assert totals["new_customers"] == 1
+    assert totals["open_pipeline"] == Decimal("3300.00")
+    assert totals["response_hours"] == pytest.approx(23.5)
+    # coverage over members with a revenue target: Σopen / (Σtarget − Σrevenue) = 3300 / (4000 − 1700.50)
+    assert totals["pipeline_coverage"] == pytest.approx(3300 / (4000 - 1700.50))
+    # forecast accuracy over members with a forecast (Ada only)
+    assert totals["forecast_accuracy"] == pytest.approx(1 - 300.5 / 1500.5)
+
+
+def test_company_scope_includes_every_team(db: Database, north: dict[str, int]) -> None:
+    board = service(db).leaderboard(OCT)
+    assert board.team is None
+    assert {r.rep for r in board.rows} == {"Ada Ames", "Bo Brandt", "Cy Cole"}
+    assert board.totals["calls"] == 7
+
+
+def test_periods_move_activities_across_edges(db: Database, north: dict[str, int]) -> None:
+    svc = service(db)
+
+    def calls(text: str) -> int:
+        board = svc.leaderboard(parse_period(text, date(2026, 11, 20)), team="North")
+        return next(r for r in board.rows if r.rep == "Ada Ames").kpis["calls"]  # type: ignore[return-value]
+
+    assert calls("2026-09") == 1
+    assert calls("2026-11") == 1
+    assert calls("2026-10-01..2026-10-01") == 1  # only the midnight call
+    assert calls("2026-10-31..2026-10-31") == 1  # 23:59:59 local, 22:59:59 UTC
+    assert calls("2026-W44") == 2  # 26 Oct - 1 Nov: 31 Oct 23:59:59 and 1 Nov 00:00
+    assert calls("2026-Q4") == 4
+    assert calls("2026") == 5
+
+
+def test_time_zone_decides_the_local_date(db: Database, north: dict[str, int]) -> None:
+    from zoneinfo import ZoneInfo
+
+    utc_board = service(db, zone=ZoneInfo("UTC")).leaderboard(OCT, team="North")
+    ada = next(r for r in utc_board.rows if r.rep == "Ada Ames").kpis
+    # In UTC, 1 Oct 00:00 Berlin is 30 Sep 22:00 (out) and 1 Nov 00:00 Berlin is 31 Oct 23:00 (in).
+    assert ada["calls"] == 3
+    assert ada["conversations"] == 2
+
+
+def test_scorecard_targets_attainment_pace_and_score(db: Database, north: dict[str, int]) -> None:
+    card = service(db, now=local(2026, 10, 10, 12)).scorecard(OCT, "ada@example.com")
+    line = {item.key: item for item in card.lines}
+    assert line["revenue"].target == Decimal("1000")  # own target beats the team default 3000
+    assert line["revenue"].attainment == pytest.approx(1.5005)
+    # pace: 10 of 31 days elapsed
+    assert line["conversations"].projected == pytest.approx(3 / (10 / 31))
+    assert line["conversations"].status == "ahead"  # projected 9.3 vs target 4
+    assert line["win_rate"].projected == pytest.approx(2 / 3)  # ratios are not projected
+    # lower is better: attainment = target / actual
+    assert line["cycle_days"].attainment == pytest.approx(20 / 28.5)
+    assert line["cycle_days"].status == "behind"
+    assert line["revenue"].previous == Decimal("300.00")
+    assert line["revenue"].change == pytest.approx((1500.50 - 300) / 300)
+    # score over the default scorecard KPIs with a target: conversations 3/4, meetings 3/2 -> 1.5, new_opps
+    # (no target, skipped), revenue 1.5005 -> capped 1.5
+    assert card.score == pytest.approx((0.75 + 1.5 + 1.5) / 3)
+
+
+def test_funnel_and_team_median(db: Database, north: dict[str, int]) -> None:
+    report = service(db).funnel(OCT, rep="Ada Ames")
+    assert [(s.key, s.value) for s in report.steps] == [
+        ("calls", 3), ("conversations", 3), ("meetings", 3), ("new_opps", 2), ("proposals", 1), ("won_deals", 2)]
+    assert report.steps[0].conversion == 1.0
+    assert report.steps[2].conversion == pytest.approx(2 / 3)
+    assert report.steps[-1].conversion is None
+    median = {s.key: s for s in report.team_median}
+    assert median["calls"].value == 3  # Ada 3, Bo 3
+    assert median["meetings"].value == 2  # Ada 3, Bo 1
+    assert median["calls"].conversion == pytest.approx((1.0 + 1 / 3) / 2)
+
+
+def test_ranking_is_competition_style_with_name_ties(db: Database, build: Builder) -> None:
+    team = build.team("T")
+    for name, calls in (("Dee", 2), ("Abe", 5), ("Cal", 2), ("Bea", 2), ("Eve", 0)):
+        rep = build.rep(name + " X", team, email=f"{name}@x.io")
+        for i in range(calls):
+            build.activity(rep, "call", local(2026, 10, 5 + i, 10), "connected")
+    board = service(db).leaderboard(OCT, sort="calls")
+    assert [(r.rank, r.rep) for r in board.rows] == [
+        (1, "Abe X"), (2, "Bea X"), (2, "Cal X"), (2, "Dee X"), (5, "Eve X")]
+    by_cycle = service(db).leaderboard(OCT, sort="cycle_days")
+    assert all(r.rank is None for r in by_cycle.rows)  # nobody has a value: all unranked, by name
+    assert [r.rep for r in by_cycle.rows] == ["Abe X", "Bea X", "Cal X", "Dee X", "Eve X"]
+
+
+def test_lower_is_better_sorts_ascending(db: Database, build: Builder) -> None:
+    team = build.team("T")
+    slow, fast = build.rep("Slow S", team, email="s@x.io"), build.rep("Fast F", team, email="f@x.io")
+    build.deal(slow, "A", "10", "Won", date(2026, 8, 1), date(2026, 10, 1))
+    build.deal(fast, "B", "10", "Won", date(2026, 9, 25), date(2026, 10, 1))
+    board = service(db).leaderboard(OCT, sort="cycle_days")
+    assert [(r.rank, r.rep) for r in board.rows] == [(1, "Fast F"), (2, "Slow S")]
+
+
+def test_leaderboard_runs_a_fixed_number_of_queries(db: Database, build: Builder) -> None:
+    from sqlalchemy import event
+
+    def count_queries(reps: int) -> int:
+        team = build.team(f"Q{reps}")
+        for i in range(reps):
+            build.rep(f"R{reps}-{i}", team, email=f"r{reps}-{i}@x.io")
+        statements: list[str] = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            service(db).leaderboard(OCT, team=f"Q{reps}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    assert count_queries(2) == count_queries(40)
