@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import Builder, local, service
 
+from conftest import Builder, local, service
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database
 

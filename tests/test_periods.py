@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kpitui.domain.errors import InvalidInput
-from kpitui.domain.periods import Period, parse_period
+from kpitui.domain.periods import parse_period
 
 TODAY = date(2026, 11, 18)  # a Wednesday in 2026-W47
 

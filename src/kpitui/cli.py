@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from kpitui.domain.errors import KpituiError
+from kpitui.domain.text import clean_text
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
                       show_default=True, help="Output format.")
@@ -137,9 +138,11 @@ def import_(obj: Context, kind: str, file: Path, mappings: tuple[str, ...], dry_
 def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str | None,
         duration_min: int | None, deal: str | None, note: str) -> None:
     """Log one activity (call, email, meeting, demo, proposal, idea)."""
-    activity = obj.service.log_activity(kind=kind, rep=rep, when=when, outcome=outcome, duration_min=duration_min,
-                                        deal=deal, note=note)
-    click.echo(f"Logged {activity.kind} #{activity.id} for {activity.rep} at {activity.local_time}")
+    svc = obj.service
+    activity = svc.log_activity(kind=kind, rep=rep, when=when, outcome=outcome, duration_min=duration_min,
+                                deal=deal, note=note)
+    click.echo(f"Logged {activity.kind} #{activity.id} for {clean_text(activity.rep)} at "
+               f"{activity.local_time(svc.zone)}")
 
 
 @main.command()

@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kpitui import settings
@@ -19,6 +21,7 @@ from kpitui.domain.diagnosis import activity_volume, diagnose
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.kpis import CATALOGUE, DEFAULT_SCORECARD, KPIS, KpiInputs, KpiValue, compute_kpis, kpi, summed
 from kpitui.domain.periods import Period, parse_period
+from kpitui.domain.records import ActivityRecord, DealRecord
 from kpitui.domain.reports import FunnelReport, Leaderboard, LeaderboardRow, Scorecard, ScorecardLine
 from kpitui.domain.scoring import (
     attainment,
@@ -31,12 +34,23 @@ from kpitui.domain.scoring import (
     projected,
     scorecard_score,
 )
-from kpitui.store import queries
+from kpitui.store import queries, records
 from kpitui.store.db import Database
 from kpitui.store.queries import RepRow
 from kpitui.store.schema import ensure_schema
 
+if TYPE_CHECKING:
+    from kpitui.store.importer import ImportReport
+    from kpitui.store.seed import SeedSummary
+
 SORT_KEYS = ("score", *KPIS)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 @dataclass(frozen=True)
@@ -250,3 +264,185 @@ class Kpitui:
         if not self._is_admin():
             assert self.actor is not None
             raise AccessDenied(f"{self.actor.name} ({self.actor.role}) may not {what}: admins only")
+
+    # -- activities ---------------------------------------------------------------------------------------------
+    def _rep_for_write(self, ref: str | None) -> RepRow:
+        if ref:
+            person = self.find_rep(ref)
+        elif self.actor is not None:
+            person = self.actor
+        else:
+            raise InvalidInput("say whose activity this is: --rep NAME or EMAIL (or --as to sign in)")
+        self._require_write_for(person)
+        return person
+
+    def _activity_values(self, person: RepRow, kind: str, when: str | datetime | None, outcome: str | None,
+                         duration_min: int | str | None, deal: str | None, note: str | None) -> dict[str, object]:
+        """Validate one activity as the form, the CLI and an import row all do (pydantic, ActivityIn)."""
+        from kpitui.domain.inputs import ActivityIn, parse_input
+        from kpitui.domain.when import parse_when
+
+        moment = when if isinstance(when, datetime) else parse_when(when, self.now(), self.zone)
+        data = {"rep": person.email or person.name, "kind": kind, "occurred_at": moment.isoformat(),
+                "outcome": outcome, "duration_min": duration_min, "deal": deal, "note": note or ""}
+        parsed = parse_input(ActivityIn, data, zone=self.zone, today=self.today())
+        deal_id = None
+        if parsed.deal:
+            found = self.find_deal(parsed.deal)
+            if found.rep_id != person.id and not self._is_admin():
+                raise InvalidInput(f"deal: {parsed.deal} belongs to {found.rep}, not {person.name}")
+            deal_id = found.id
+        return {"rep_id": person.id, "kind": parsed.kind, "occurred_at": parsed.occurred_at,
+                "outcome": parsed.outcome, "duration_min": parsed.duration_min, "deal_id": deal_id,
+                "note": parsed.note}
+
+    def log_activity(self, kind: str, rep: str | None = None, when: str | datetime | None = None,
+                     outcome: str | None = None, duration_min: int | str | None = None, deal: str | None = None,
+                     note: str | None = "") -> ActivityRecord:
+        person = self._rep_for_write(rep)
+        values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
+        new_id = self.db.run_write(lambda s: records.insert_activity(s, values))
+        return self.activity(new_id)
+
+    def activity(self, activity_id: int) -> ActivityRecord:
+        with self.db.read() as session:
+            found = records.get_activity(session, activity_id)
+        if found is None:
+            raise NotFound(f"no activity #{activity_id}")
+        self._require_detail(self._rep_row(found.rep_id))
+        return found
+
+    def _rep_row(self, rep_id: int) -> RepRow:
+        with self.db.read() as session:
+            row = queries.rep_by_id(session, rep_id)
+        if row is None:
+            raise NotFound(f"no rep #{rep_id}")
+        return row
+
+    def activities(self, rep: str | None = None, period: Period | None = None,
+                   kinds: Sequence[str] | None = None, limit: int = 200) -> list[ActivityRecord]:
+        person = self._rep_for_detail(rep)
+        lo, hi = period.utc_bounds(self.zone) if period else (None, None)
+        with self.db.read() as session:
+            return records.list_activities(session, rep_ids=[person.id], lo=lo, hi=hi, kinds=kinds, limit=limit)
+
+    def update_activity(self, activity_id: int, *, kind: str, when: str | datetime | None,
+                        outcome: str | None = None, duration_min: int | str | None = None,
+                        deal: str | None = None, note: str | None = "") -> ActivityRecord:
+        existing = self.activity(activity_id)
+        person = self._rep_row(existing.rep_id)
+        self._require_write_for(person)
+        values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
+        self.db.run_write(lambda s: records.update_activity(s, activity_id, values))
+        return self.activity(activity_id)
+
+    def delete_activity(self, activity_id: int) -> ActivityRecord:
+        """Deletes and returns the record, which `restore_activity` puts back (undo)."""
+        existing = self.activity(activity_id)
+        self._require_write_for(self._rep_row(existing.rep_id))
+        self.db.run_write(lambda s: records.delete_activity(s, activity_id))
+        return existing
+
+    def restore_activity(self, record: ActivityRecord) -> ActivityRecord:
+        self._require_write_for(self._rep_row(record.rep_id))
+        values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
+                  "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
+                  "note": record.note}
+        self.db.run_write(lambda s: records.insert_activity(s, values))
+        return self.activity(record.id)
+
+    # -- deals --------------------------------------------------------------------------------------------------
+    def find_deal(self, ref: str) -> DealRecord:
+        with self.db.read() as session:
+            found = records.find_deal(session, ref.strip())
+        if found is None:
+            raise NotFound(f"no deal {ref!r}")
+        return found
+
+    def deals(self, rep: str | None = None, open_only: bool = False, period: Period | None = None,
+              limit: int = 500) -> list[DealRecord]:
+        person = self._rep_for_detail(rep)
+        with self.db.read() as session:
+            return records.list_deals(session, rep_ids=[person.id], open_only=open_only,
+                                      closed_from=period.start if period else None,
+                                      closed_before=period.end if period else None, limit=limit)
+
+    def move_deal(self, deal_id: int, stage: str, amount: str | Decimal | None = None,
+                  closed_on: date | str | None = None) -> DealRecord:
+        """Change a deal's stage; won/lost need a close date (default today) and keep or set the amount."""
+        from kpitui.domain.inputs import DealIn, parse_input
+
+        with self.db.read() as session:
+            deal = records.get_deal(session, deal_id)
+        if deal is None:
+            raise NotFound(f"no deal #{deal_id}")
+        self._require_write_for(self._rep_row(deal.rep_id))
+        new_amount = deal.amount if amount is None or amount == "" else amount
+        parsed = parse_input(DealIn, {
+            "external_id": deal.external_id, "rep": deal.rep, "account": deal.account, "name": deal.name,
+            "amount": None if new_amount is None else str(new_amount), "stage": stage,
+            "created_on": deal.created_on.isoformat(),
+            "closed_on": str(closed_on) if closed_on else self.today().isoformat(),
+        }, zone=self.zone, today=self.today())
+        values = {"stage": parsed.stage, "outcome": parsed.outcome, "amount_cents": parsed.amount_cents,
+                  "closed_on": parsed.closed_on}
+        self.db.run_write(lambda s: records.update_deal(s, deal_id, values))
+        with self.db.read() as session:
+            return records.get_deal(session, deal_id)  # type: ignore[return-value]
+
+    # -- import, export, seed -----------------------------------------------------------------------------------
+    def import_csv(self, kind: str, path: Path, mapping: dict[str, str] | None = None, dry_run: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
+        from kpitui.store.importer import import_csv
+
+        self.require_admin(f"import {kind}")
+        return import_csv(self.db, kind, path, mapping=mapping, dry_run=dry_run, zone=self.zone,
+                          today=self.today(), progress=progress)
+
+    def export_rows(self, kind: str, period: Period, rep: str | None = None,
+                    team: str | None = None) -> tuple[list[str], list[list[object]]]:
+        """Activities or deals of the reps in scope, or the targets of the period, as plain rows."""
+        if rep:
+            people = [self._rep_for_detail(rep)]
+        else:
+            team_ids, _ = self._leaderboard_scope(team)
+            with self.db.read() as session:
+                people = [p for p in queries.reps_in_scope(session, team_ids, active_only=False,
+                                                           roles=("rep", "manager", "admin"))
+                          if self.can_see_detail(p)]
+        rep_ids = [p.id for p in people]
+        with self.db.read() as session:
+            if kind == "activities":
+                lo, hi = period.utc_bounds(self.zone)
+                items = records.list_activities(session, rep_ids=rep_ids, lo=lo, hi=hi, limit=10_000_000)
+                header = ["id", "rep", "kind", "occurred_at", "outcome", "duration_min", "deal", "note"]
+                return header, [[a.id, a.rep, a.kind, a.occurred_at.astimezone(self.zone).isoformat(), a.outcome,
+                                 a.duration_min, a.deal, a.note] for a in reversed(items)]
+            if kind == "deals":
+                deals = records.list_deals(session, rep_ids=rep_ids, limit=10_000_000)
+                header = ["external_id", "rep", "account", "name", "amount", "stage", "created_on", "closed_on"]
+                return header, [[d.external_id, d.rep, d.account, d.name, d.amount, d.stage, d.created_on,
+                                 d.closed_on] for d in deals]
+            if kind == "targets":
+                book = queries.targets(session, period)
+                teams = dict(queries.all_teams(session))
+                names = {p.id: p.name for p in people}
+                header = ["rep", "team", "kpi", "period", "value"]
+                rows: list[list[object]] = []
+                for team_id, values in sorted(book.by_team.items()):
+                    if team is None or teams.get(team_id, "").lower() == team.lower():
+                        rows += [["", teams.get(team_id, ""), k, period.label, v] for k, v in sorted(values.items())]
+                for rep_id, values in sorted(book.by_rep.items()):
+                    if rep_id in names:
+                        rows += [[names[rep_id], "", k, period.label, v] for k, v in sorted(values.items())]
+                return header, rows
+        raise InvalidInput(f"cannot export {kind!r}")
+
+    def seed(self, reps: int = 14, days: int = 400, seed: int = 7, end: str | date | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SeedSummary:
+        from kpitui.store.seed import seed_database
+
+        self.require_admin("seed demo data")
+        last_day = end if isinstance(end, date) else (parse_date(end) if end else self.today())
+        return seed_database(self.db, reps=reps, days=days, seed=seed, end=last_day, zone=self.zone,
+                             progress=progress)

@@ -7,7 +7,6 @@ cascades into its children, TRAPS.md), then `PRAGMA foreign_key_check` must come
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path

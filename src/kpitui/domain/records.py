@@ -1,0 +1,53 @@
+"""Rows as screens and exports show them: an activity, a deal. Plain data, no database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    id: int
+    rep_id: int
+    rep: str
+    kind: str
+    occurred_at: datetime  # aware, UTC
+    outcome: str | None
+    duration_min: int | None
+    deal_id: int | None
+    deal: str | None  # the deal's external id, else its name
+    note: str
+
+    def local_time(self, zone: object) -> str:
+        return self.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    id: int
+    external_id: str | None
+    rep_id: int
+    rep: str
+    account: str
+    name: str
+    amount: Decimal | None
+    stage: str
+    outcome: str
+    created_on: date
+    closed_on: date | None
+
+    @property
+    def label(self) -> str:
+        return " · ".join(part for part in (self.external_id, self.account, self.name) if part)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What `log` reports back."""
+
+    id: int
+    kind: str
+    rep: str
+    local_time: str

@@ -1,0 +1,106 @@
+"""Reading and writing single activities and deals (lists, edits, undo). KPI aggregates live in queries.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from kpitui.domain.records import ActivityRecord, DealRecord
+from kpitui.store.models import Activity, Deal, Rep
+
+_A = Activity.__table__.c
+_D = Deal.__table__.c
+_R = Rep.__table__.c
+
+
+def _activity_select() -> Any:
+    return (select(_A.id, _A.rep_id, _R.name.label("rep"), _A.kind, _A.occurred_at, _A.outcome, _A.duration_min,
+                   _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"), _A.note)
+            .select_from(Activity.__table__.join(Rep.__table__, _A.rep_id == _R.id)
+                         .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
+
+
+def list_activities(session: Session, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
+                    hi: datetime | None = None, kinds: Sequence[str] | None = None,
+                    limit: int = 200) -> list[ActivityRecord]:
+    """Newest first; paged in SQL so a long history never loads whole."""
+    stmt = _activity_select()
+    if rep_ids is not None:
+        stmt = stmt.where(_A.rep_id.in_(rep_ids))
+    if lo is not None:
+        stmt = stmt.where(_A.occurred_at >= lo)
+    if hi is not None:
+        stmt = stmt.where(_A.occurred_at < hi)
+    if kinds:
+        stmt = stmt.where(_A.kind.in_(kinds))
+    stmt = stmt.order_by(_A.occurred_at.desc(), _A.id.desc()).limit(limit)
+    return [ActivityRecord(**row._mapping) for row in session.execute(stmt)]
+
+
+def get_activity(session: Session, activity_id: int) -> ActivityRecord | None:
+    row = session.execute(_activity_select().where(_A.id == activity_id)).first()
+    return ActivityRecord(**row._mapping) if row else None
+
+
+def insert_activity(session: Session, values: dict[str, Any]) -> int:
+    result = session.execute(insert(Activity.__table__).values(**values))
+    return int(result.inserted_primary_key[0])
+
+
+def update_activity(session: Session, activity_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(Activity.__table__).where(_A.id == activity_id).values(**values))
+
+
+def delete_activity(session: Session, activity_id: int) -> None:
+    session.execute(delete(Activity.__table__).where(_A.id == activity_id))
+
+
+def _deal_select() -> Any:
+    return (select(_D.id, _D.external_id, _D.rep_id, _R.name.label("rep"), _D.account, _D.name, _D.amount_cents,
+                   _D.stage, _D.outcome, _D.created_on, _D.closed_on)
+            .select_from(Deal.__table__.join(Rep.__table__, _D.rep_id == _R.id)))
+
+
+def _deal(row: Any) -> DealRecord:
+    values = dict(row._mapping)
+    cents = values.pop("amount_cents")
+    values["amount"] = None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+    return DealRecord(**values)
+
+
+def list_deals(session: Session, *, rep_ids: Sequence[int] | None, open_only: bool = False,
+               closed_from: date | None = None, closed_before: date | None = None,
+               limit: int = 500) -> list[DealRecord]:
+    stmt = _deal_select()
+    if rep_ids is not None:
+        stmt = stmt.where(_D.rep_id.in_(rep_ids))
+    if open_only:
+        stmt = stmt.where(_D.outcome == "open")
+    if closed_from is not None:
+        stmt = stmt.where(_D.closed_on >= closed_from)
+    if closed_before is not None:
+        stmt = stmt.where(_D.closed_on < closed_before)
+    stmt = stmt.order_by(_D.outcome, _D.created_on.desc(), _D.id.desc()).limit(limit)
+    return [_deal(row) for row in session.execute(stmt)]
+
+
+def get_deal(session: Session, deal_id: int) -> DealRecord | None:
+    row = session.execute(_deal_select().where(_D.id == deal_id)).first()
+    return _deal(row) if row else None
+
+
+def find_deal(session: Session, ref: str) -> DealRecord | None:
+    """By external id, else by numeric id."""
+    row = session.execute(_deal_select().where(_D.external_id == ref)).first()
+    if row is None and ref.isdigit():
+        row = session.execute(_deal_select().where(_D.id == int(ref))).first()
+    return _deal(row) if row else None
+
+
+def update_deal(session: Session, deal_id: int, values: dict[str, Any]) -> None:
+    session.execute(update(Deal.__table__).where(_D.id == deal_id).values(**values))
