@@ -112,6 +112,8 @@ def test_leaderboard_matches_an_independent_computation(crm_db: str, period: str
 
 def test_open_deals_without_dates_get_the_import_date(crm_db: str) -> None:
     rows = list(csv.DictReader((CRM / "sales_pipeline.csv").open()))
-    prospecting = sum(1 for r in rows if r["deal_stage"] == "Prospecting")
+    undated = sum(1 for r in rows if not r["engage_date"])
+    engaged_that_day = sum(1 for r in rows if r["engage_date"] == "2026-11-20")
+    assert undated > 0
     board = leaderboard(crm_db, "2026-11-20..2026-11-20")  # the import day
-    assert board["totals"]["kpis"]["new_opps"] == prospecting
+    assert board["totals"]["kpis"]["new_opps"] == undated + engaged_that_day

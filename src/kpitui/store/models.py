@@ -14,8 +14,6 @@ from sqlmodel import Field, SQLModel
 
 from kpitui.store.types import DecimalText, UTCDateTime
 
-ROLES = ("rep", "manager", "admin")
-
 
 class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
