@@ -28,6 +28,7 @@ class Tabular:
     header: list[str]
     rows: list[list[object]]  # display strings for table/md; raw values for csv
     notes: list[str] = field(default_factory=list)
+    text_columns: tuple[int, ...] = (0,)  # left-aligned; the rest are numbers, right-aligned
 
 
 def _percent(value: float | None) -> str:
@@ -52,7 +53,8 @@ def leaderboard_table(board: Leaderboard, for_csv: bool) -> Tabular:
     else:
         rows.append(["", "Total", board.team or "all teams", "", *(format_kpi(k, board.totals[k]) for k in keys)])
     scope = board.team or "all teams"
-    return Tabular(f"Leaderboard · {scope} · {board.period.label} · sorted by {board.sort}", header, rows)
+    return Tabular(f"Leaderboard · {scope} · {board.period.label} · sorted by {board.sort}", header, rows,
+                   text_columns=(1, 2))
 
 
 def scorecard_table(card: Scorecard, for_csv: bool) -> Tabular:
@@ -103,11 +105,28 @@ def print_rich(tab: Tabular, out: TextIO) -> None:
     from rich.text import Text
 
     console = Console(file=out, highlight=False, soft_wrap=False)
-    table = Table(title=Text(_cell(tab.title)), title_justify="left")
-    for i, name in enumerate(tab.header):
-        table.add_column(Text(name), justify="left" if i < 3 else "right", no_wrap=i > 0)
-    for row in tab.rows:
-        table.add_row(*(Text(_cell(v)) for v in row))
+
+    def build(columns: int) -> Table:
+        table = Table(title=Text(_cell(tab.title)), title_justify="left")
+        for i, name in enumerate(tab.header[:columns]):
+            widest = max((len(_cell(row[i])) for row in tab.rows), default=0)
+            table.add_column(Text(name), justify="left" if i in tab.text_columns else "right", no_wrap=True,
+                             min_width=min(max(len(name), widest), 24))
+        for row in tab.rows:
+            table.add_row(*(Text(_cell(v)) for v in row[:columns]))
+        return table
+
+    unbounded = console.options.update_width(100_000)
+    table = build(len(tab.header))
+    if not console.is_terminal:  # a file or a pipe: never cut a column, whatever the width
+        console.width = max(console.width, console.measure(table, options=unbounded).maximum)
+    else:  # a narrow terminal: drop trailing columns rather than squeeze every one to nothing
+        columns = len(tab.header)
+        while columns > 4 and console.measure(table, options=unbounded).minimum > console.width:
+            columns -= 1
+            table = build(columns)
+        if columns < len(tab.header):
+            tab.notes.append(f"{len(tab.header) - columns} more columns: widen the terminal or use --format csv")
     console.print(table)
     for note in tab.notes:
         console.print(Text(_cell(note)))
