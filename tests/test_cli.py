@@ -166,3 +166,20 @@ def test_unknown_things_get_one_clear_line(team_db: Path) -> None:
         done = kpitui(team_db, *args, ok=False)
         assert done.returncode != 0
         assert words in done.stderr and "Traceback" not in done.stderr
+
+
+def test_changes_are_audited_with_who_and_what(team_db: Path) -> None:
+    from kpitui.services import Kpitui
+
+    kpitui(team_db, "--as", "ada@example.com", "log", "call", "--at", "today 09:30", "--note", "first")
+    svc = Kpitui.open(str(team_db), actor="ada@example.com")
+    logged = svc.activities()[0]
+    svc.update_activity(logged.id, kind="call", when=logged.occurred_at, outcome="connected", note="second")
+    svc.delete_activity(logged.id)
+    history = svc.changes(entity="activity", entity_id=logged.id)
+    assert [c.action for c in history] == ["delete", "update", "create"]
+    assert all(c.actor == "Ada Ames" for c in history)
+    update = history[1]
+    assert '"note": "first"' in (update.before or "") and '"note": "second"' in (update.after or "")
+    assert Kpitui.open(str(team_db), actor="cy@example.com").changes(entity="activity") == []  # not his
+    assert len(Kpitui.open(str(team_db), actor="mia@example.com").changes(entity="activity")) == 3  # her team

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from kpitui import settings
 from kpitui.domain.diagnosis import activity_volume, diagnose
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.kpis import CATALOGUE, DEFAULT_SCORECARD, KPIS, KpiInputs, KpiValue, compute_kpis, kpi, summed
 from kpitui.domain.periods import Period, parse_period
-from kpitui.domain.records import ActivityRecord, DealRecord
+from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
 from kpitui.domain.reports import FunnelReport, Leaderboard, LeaderboardRow, Scorecard, ScorecardLine
 from kpitui.domain.scoring import (
     attainment,
@@ -301,8 +303,13 @@ class Kpitui:
                      note: str | None = "") -> ActivityRecord:
         person = self._rep_for_write(rep)
         values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
-        new_id = self.db.run_write(lambda s: records.insert_activity(s, values))
-        return self.activity(new_id)
+
+        def write(session: Session) -> int:
+            new_id = records.insert_activity(session, values)
+            self._audit(session, "activity", new_id, "create", after=records.get_activity(session, new_id))
+            return new_id
+
+        return self.activity(self.db.run_write(write))
 
     def activity(self, activity_id: int) -> ActivityRecord:
         with self.db.read() as session:
@@ -333,14 +340,24 @@ class Kpitui:
         person = self._rep_row(existing.rep_id)
         self._require_write_for(person)
         values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
-        self.db.run_write(lambda s: records.update_activity(s, activity_id, values))
+
+        def write(session: Session) -> None:
+            records.update_activity(session, activity_id, values)
+            self._audit(session, "activity", activity_id, "update", before=existing,
+                        after=records.get_activity(session, activity_id))
+
+        self.db.run_write(write)
         return self.activity(activity_id)
 
     def delete_activity(self, activity_id: int) -> ActivityRecord:
         """Deletes and returns the record, which `restore_activity` puts back (undo)."""
         existing = self.activity(activity_id)
         self._require_write_for(self._rep_row(existing.rep_id))
-        self.db.run_write(lambda s: records.delete_activity(s, activity_id))
+        def write(session: Session) -> None:
+            records.delete_activity(session, activity_id)
+            self._audit(session, "activity", activity_id, "delete", before=existing)
+
+        self.db.run_write(write)
         return existing
 
     def restore_activity(self, record: ActivityRecord) -> ActivityRecord:
@@ -348,7 +365,11 @@ class Kpitui:
         values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
                   "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
                   "note": record.note}
-        self.db.run_write(lambda s: records.insert_activity(s, values))
+        def write(session: Session) -> None:
+            records.insert_activity(session, values)
+            self._audit(session, "activity", record.id, "restore", after=record)
+
+        self.db.run_write(write)
         return self.activity(record.id)
 
     # -- deals --------------------------------------------------------------------------------------------------
@@ -386,9 +407,34 @@ class Kpitui:
         }, zone=self.zone, today=self.today())
         values = {"stage": parsed.stage, "outcome": parsed.outcome, "amount_cents": parsed.amount_cents,
                   "closed_on": parsed.closed_on}
-        self.db.run_write(lambda s: records.update_deal(s, deal_id, values))
+        def write(session: Session) -> DealRecord:
+            records.update_deal(session, deal_id, values)
+            moved = records.get_deal(session, deal_id)
+            self._audit(session, "deal", deal_id, "update", before=deal, after=moved)
+            return moved  # type: ignore[return-value]
+
+        return self.db.run_write(write)
+
+    # -- audit --------------------------------------------------------------------------------------------------
+    def _audit(self, session: Session, entity: str, entity_id: int, action: str, before: object | None = None,
+               after: object | None = None) -> None:
+        subject = getattr(after or before, "rep_id", None)
+        records.audit(session, at=self.now(), actor_rep_id=self.actor.id if self.actor else None,
+                      actor=self.actor.name if self.actor else "local owner", subject_rep_id=subject,
+                      entity=entity, entity_id=entity_id, action=action, before=before, after=after)
+
+    def changes(self, entity: str | None = None, entity_id: int | None = None, limit: int = 200) -> list[ChangeRecord]:
+        """The change history of the records the actor may see in detail."""
+        subjects: list[int] | None = None
+        allowed = self._detail_team_ids()
+        if allowed is not None:
+            with self.db.read() as session:
+                team_members = queries.reps_in_scope(session, sorted(allowed), active_only=False,
+                                                     roles=("rep", "manager", "admin"))
+            subjects = sorted({m.id for m in team_members} | ({self.actor.id} if self.actor else set()))
         with self.db.read() as session:
-            return records.get_deal(session, deal_id)  # type: ignore[return-value]
+            return records.changes(session, entity=entity, entity_id=entity_id, subject_rep_ids=subjects,
+                                   limit=limit)
 
     # -- import, export, seed -----------------------------------------------------------------------------------
     def import_csv(self, kind: str, path: Path, mapping: dict[str, str] | None = None, dry_run: bool = False,

@@ -51,3 +51,17 @@ class Logged:
     kind: str
     rep: str
     local_time: str
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One audited change; `before` / `after` are JSON snapshots (None for create / delete)."""
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: int
+    action: str
+    before: str | None
+    after: str | None

@@ -105,3 +105,29 @@ class Forecast(SQLModel, table=True):
     period_kind: str = Field(max_length=10)
     period_start: date
     amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class ChangeLog(SQLModel, table=True):
+    """Who changed what, when, from what to what (activities, deals, targets)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    actor_rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    actor: str = Field(max_length=320)  # the name as it was, or "local owner" without --as
+    subject_rep_id: int | None = Field(default=None, foreign_key="rep.id")  # whose activity / deal / target
+    entity: str = Field(max_length=20)  # activity | deal | target
+    entity_id: int
+    action: str = Field(max_length=10)  # create | update | delete | restore
+    before: str | None = Field(default=None)  # JSON
+    after: str | None = Field(default=None)  # JSON
+
+
+class ScorecardWeight(SQLModel, table=True):
+    """A team's own scorecard: which KPIs count toward the score, and how much (else the default)."""
+
+    __tablename__ = "scorecard_weight"
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    kpi: str = Field(max_length=40, primary_key=True)
+    weight: Decimal = Field(sa_column=Column(DecimalText(), nullable=False))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,8 +12,8 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from kpitui.domain.records import ActivityRecord, DealRecord
-from kpitui.store.models import Activity, Deal, Rep
+from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
+from kpitui.store.models import Activity, ChangeLog, Deal, Rep
 
 _A = Activity.__table__.c
 _D = Deal.__table__.c
@@ -104,3 +106,32 @@ def find_deal(session: Session, ref: str) -> DealRecord | None:
 
 def update_deal(session: Session, deal_id: int, values: dict[str, Any]) -> None:
     session.execute(update(Deal.__table__).where(_D.id == deal_id).values(**values))
+
+
+def audit(session: Session, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
+          entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None) -> None:
+    """Record a change in the same transaction as the change itself."""
+    session.execute(insert(ChangeLog.__table__).values(
+        at=at, actor_rep_id=actor_rep_id, actor=actor, subject_rep_id=subject_rep_id, entity=entity,
+        entity_id=entity_id, action=action, before=_as_json(before), after=_as_json(after)))
+
+
+def _as_json(value: object | None) -> str | None:
+    if value is None:
+        return None
+    data = asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+    return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
+
+
+def changes(session: Session, *, entity: str | None = None, entity_id: int | None = None,
+            subject_rep_ids: Sequence[int] | None = None, limit: int = 200) -> list[ChangeRecord]:
+    c = ChangeLog.__table__.c
+    stmt = select(c.id, c.at, c.actor, c.entity, c.entity_id, c.action, c.before, c.after)
+    if subject_rep_ids is not None:
+        stmt = stmt.where(c.subject_rep_id.in_(subject_rep_ids))
+    if entity is not None:
+        stmt = stmt.where(c.entity == entity)
+    if entity_id is not None:
+        stmt = stmt.where(c.entity_id == entity_id)
+    stmt = stmt.order_by(c.at.desc(), c.id.desc()).limit(limit)
+    return [ChangeRecord(**row._mapping) for row in session.execute(stmt)]
