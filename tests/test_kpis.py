@@ -233,3 +233,19 @@ def test_leaderboard_runs_a_fixed_number_of_queries(db: Database, build: Builder
         return len(statements)
 
     assert count_queries(2) == count_queries(40)
+
+
+def test_team_scorecard_weights_change_the_score(db: Database, north: dict[str, int]) -> None:
+    from kpitui.domain.errors import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        service(db, actor="ada@example.com").set_scorecard("North", {"revenue": "3"})
+    service(db, actor="mia@example.com").set_scorecard("North", {"revenue": "3", "conversations": "1"})
+    card = service(db).scorecard(OCT, "Ada Ames")
+    assert [line.key for line in card.lines if line.in_scorecard] == ["revenue", "conversations"]
+    # revenue 1.5005 -> capped 1.5 (weight 3), conversations 3/4 (weight 1)
+    assert card.score == pytest.approx((3 * 1.5 + 0.75) / 4)
+    board = service(db).leaderboard(OCT, team="North")
+    assert next(r for r in board.rows if r.rep == "Ada Ames").score == pytest.approx(card.score)
+    with pytest.raises(Exception, match="weight of revenue"):
+        service(db).set_scorecard("North", {"revenue": "-1"})

@@ -64,6 +64,7 @@ class TeamKpis:
     inputs: dict[int, KpiInputs]
     kpis: dict[int, dict[str, KpiValue]]
     targets: dict[int, dict[str, Decimal]]
+    weights: dict[int, dict[str, Decimal]]  # each rep's team scorecard
 
     @property
     def totals(self) -> dict[str, KpiValue]:
@@ -171,8 +172,11 @@ class Kpitui:
         with self.db.read() as session:
             book = queries.targets(session, period)
             inputs = queries.kpi_inputs(session, period, self.zone, reps, book)
+            weights = queries.scorecard_weights(session)
         return TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
-                        {r.id: book.for_rep(r.id, r.team_id) for r in reps})
+                        {r.id: book.for_rep(r.id, r.team_id) for r in reps},
+                        {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
+                         else DEFAULT_SCORECARD for r in reps})
 
     def leaderboard(self, period: Period, team: str | None = None, sort: str = "score",
                     with_previous: bool = False) -> Leaderboard:
@@ -189,7 +193,7 @@ class Kpitui:
             attained = {key: attainment(key, kpis[key], targets.get(key)) for key in KPIS}
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
-                score=scorecard_score(attained, targets, DEFAULT_SCORECARD), kpis=kpis, targets=targets,
+                score=scorecard_score(attained, targets, current.weights[rep.id]), kpis=kpis, targets=targets,
                 attainment=attained, previous=previous.kpis[rep.id] if previous else {}))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
@@ -203,9 +207,10 @@ class Kpitui:
         current = self.team_kpis(period, [person])
         previous = self.team_kpis(period.previous(), [person])
         kpis, before, targets = current.kpis[person.id], previous.kpis[person.id], current.targets[person.id]
+        weights = current.weights[person.id]
         today = self.today()
         lines = []
-        ordered = [*DEFAULT_SCORECARD, *(k.key for k in CATALOGUE if k.key not in DEFAULT_SCORECARD)]
+        ordered = [*weights, *(k.key for k in CATALOGUE if k.key not in weights)]
         for key in ordered:
             target = targets.get(key)
             projection = projected(key, kpis[key], period, today)
@@ -213,10 +218,33 @@ class Kpitui:
                 key=key, label=kpi(key).label, value=kpis[key], target=target,
                 attainment=attainment(key, kpis[key], target), projected=projection,
                 status=pace_status(key, projection, target), previous=before[key],
-                change=change(kpis[key], before[key]), in_scorecard=key in DEFAULT_SCORECARD))
+                change=change(kpis[key], before[key]), in_scorecard=key in weights))
         attained = {line.key: line.attainment for line in lines}
         return Scorecard(person.id, person.name, person.team, period,
-                         scorecard_score(attained, targets, DEFAULT_SCORECARD), lines)
+                         scorecard_score(attained, targets, weights), lines)
+
+    def set_scorecard(self, team: str, weights: dict[str, str | Decimal]) -> dict[str, Decimal]:
+        """A team's own scorecard (KPI -> weight); an empty mapping goes back to the default."""
+        team_id, team_name = self.find_team(team)
+        self._require_team_write(team_id, team_name)
+        parsed: dict[str, Decimal] = {}
+        for key, raw in weights.items():
+            kpi(key)
+            try:
+                weight = Decimal(str(raw))
+            except ArithmeticError:
+                raise InvalidInput(f"weight of {key}: {raw!r} is not a number") from None
+            if not weight.is_finite() or weight <= 0 or weight > 100:
+                raise InvalidInput(f"weight of {key}: give a number above 0 and at most 100 ({raw!r} was given)")
+            parsed[key] = weight
+        self.db.run_write(lambda s: queries.replace_scorecard_weights(s, team_id, parsed))
+        return parsed or dict(DEFAULT_SCORECARD)
+
+    def _require_team_write(self, team_id: int, team_name: str) -> None:
+        allowed = self._detail_team_ids()
+        if allowed is not None and (self.actor is None or self.actor.role != "manager" or team_id not in allowed):
+            who = self.actor.name if self.actor else "you"
+            raise AccessDenied(f"{who} may not change team {team_name}: its managers and admins only")
 
     def funnel(self, period: Period, rep: str | None = None, team: str | None = None) -> FunnelReport:
         if rep and team:

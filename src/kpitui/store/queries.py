@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kpitui.domain.kpis import KpiInputs
 from kpitui.domain.periods import TARGET_KINDS, Period
-from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
+from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, ScorecardWeight, Target, Team, TeamManager
 from kpitui.store.types import days_between, epoch_seconds
 
 
@@ -295,3 +295,21 @@ def all_teams(session: Session) -> list[tuple[int, str]]:
 def managed_team_ids(session: Session, rep_id: int) -> list[int]:
     m = TeamManager.__table__.c
     return [tid for (tid,) in session.execute(select(m.team_id).where(m.rep_id == rep_id))]
+
+
+def scorecard_weights(session: Session) -> dict[int, dict[str, Decimal]]:
+    """Teams that configured their own scorecard: team id -> KPI -> weight."""
+    w = ScorecardWeight.__table__.c
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for team_id, key, weight in session.execute(select(w.team_id, w.kpi, w.weight)):
+        result[team_id][key] = weight
+    return dict(result)
+
+
+def replace_scorecard_weights(session: Session, team_id: int, weights: dict[str, Decimal]) -> None:
+    from sqlalchemy import delete, insert
+
+    session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
+    if weights:
+        session.execute(insert(ScorecardWeight.__table__),
+                        [{"team_id": team_id, "kpi": k, "weight": v} for k, v in weights.items()])
