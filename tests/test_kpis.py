@@ -249,3 +249,44 @@ def test_team_scorecard_weights_change_the_score(db: Database, north: dict[str, 
     assert next(r for r in board.rows if r.rep == "Ada Ames").score == pytest.approx(card.score)
     with pytest.raises(Exception, match="weight of revenue"):
         service(db).set_scorecard("North", {"revenue": "-1"})
+
+
+def test_iso_week_53_and_week_1_and_explicit_offsets(db: Database, build: Builder) -> None:
+    team = build.team("T")
+    rep = build.rep("Wes West", team, email="wes@x.io")
+    svc = service(db, actor="wes@x.io")
+    svc.log_activity("call", when="2026-12-31T23:59:59", outcome="connected")  # Thursday of 2026-W53
+    svc.log_activity("call", when="2027-01-03T23:59:59", outcome="connected")  # Sunday, still 2026-W53
+    svc.log_activity("call", when="2027-01-04T00:00:00", outcome="connected")  # Monday of 2027-W01
+    # 23:30 in New York on 31 Oct is 04:30 UTC on 1 Nov, 05:30 in Berlin: November here
+    svc.log_activity("email", when="2026-10-31T23:30:00-04:00")
+    # 00:30 in Tokyo on 1 Nov is 15:30 UTC on 31 Oct, 16:30 in Berlin: October here
+    svc.log_activity("email", when="2026-11-01T00:30:00+09:00")
+    today = date(2027, 1, 10)
+
+    def value(text: str, key: str) -> object:
+        board = svc.leaderboard(parse_period(text, today), team="T")
+        return next(r for r in board.rows if r.rep_id == rep).kpis[key]
+
+    assert value("2026-W53", "calls") == 2
+    assert value("2027-W01", "calls") == 1
+    assert value("2026", "calls") == 1  # only 31 Dec belongs to the calendar year 2026
+    assert value("2026-12-28..2027-01-03", "calls") == 2
+    assert value("2026-11", "emails") == 1
+    assert value("2026-10", "emails") == 1
+    assert value("2026-10-31..2026-10-31", "emails") == 1  # the Tokyo one
+
+
+def test_deal_dates_decide_closed_and_created_periods(db: Database, build: Builder) -> None:
+    team = build.team("T")
+    rep = build.rep("Dee Day", team, email="dee@x.io")
+    build.deal(rep, "A", "100", "Won", date(2026, 9, 30), date(2026, 9, 30))  # September, cycle 0
+    build.deal(rep, "B", "200", "Won", date(2026, 9, 30), date(2026, 10, 1))  # October, cycle 1
+    build.deal(rep, "C", "50", "Lost", date(2026, 10, 31), date(2026, 10, 31))
+    board = service(db).leaderboard(OCT, team="T")
+    kpis = board.rows[0].kpis
+    assert (kpis["won_deals"], kpis["revenue"], kpis["cycle_days"]) == (1, Decimal("200.00"), 1.0)
+    assert kpis["win_rate"] == 0.5
+    assert kpis["new_opps"] == 1  # C, created 31 October
+    assert kpis["revenue_growth"] == pytest.approx(1.0)  # 200 vs 100 in September
+    assert kpis["new_customers"] == 1  # B's account had never won before
