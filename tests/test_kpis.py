@@ -290,3 +290,24 @@ def test_deal_dates_decide_closed_and_created_periods(db: Database, build: Build
     assert kpis["new_opps"] == 1  # C, created 31 October
     assert kpis["revenue_growth"] == pytest.approx(1.0)  # 200 vs 100 in September
     assert kpis["new_customers"] == 1  # B's account had never won before
+
+
+def test_trend_buckets_equal_one_period_at_a_time(db: Database, north: dict[str, int], build: Builder) -> None:
+    """The bucketed queries (one pass for 13 weeks) give what 13 separate single-period runs give."""
+    build.target("calls", "week", date(2026, 10, 19), "12", team_id=north["north"])
+    svc = service(db, now=local(2026, 11, 4, 12))
+    trend = svc.trend("calls", rep="Ada Ames", weeks=13)
+    assert [p.period.label for p in trend.points][-2:] == ["2026-W44", "2026-W45"]
+    assert len(trend.points) == 13
+    ada = svc.find_rep("Ada Ames")
+    for point in trend.points:
+        single = svc.team_kpis(point.period, [ada]).kpis[ada.id]
+        assert point.value == single["calls"], point.period
+    week43 = next(p for p in trend.points if p.period.label == "2026-W43")
+    assert week43.target == Decimal("12")
+    series = svc.kpi_series([parse_period(m, date(2026, 11, 20)) for m in ("2026-08", "2026-09", "2026-10")],
+                            [ada, svc.find_rep("Bo Brandt")])
+    for month in series:
+        alone = svc.team_kpis(month.period, month.reps)
+        assert month.kpis == alone.kpis, month.period
+        assert month.targets == alone.targets

@@ -24,7 +24,15 @@ from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.kpis import CATALOGUE, DEFAULT_SCORECARD, KPIS, KpiInputs, KpiValue, compute_kpis, kpi, summed
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
-from kpitui.domain.reports import FunnelReport, Leaderboard, LeaderboardRow, Scorecard, ScorecardLine
+from kpitui.domain.reports import (
+    FunnelReport,
+    Leaderboard,
+    LeaderboardRow,
+    Scorecard,
+    ScorecardLine,
+    Trend,
+    TrendPoint,
+)
 from kpitui.domain.scoring import (
     attainment,
     change,
@@ -169,14 +177,18 @@ class Kpitui:
 
     # -- KPIs ---------------------------------------------------------------------------------------------------
     def team_kpis(self, period: Period, reps: Sequence[RepRow]) -> TeamKpis:
+        return self.kpi_series([period], reps)[0]
+
+    def kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow]) -> list[TeamKpis]:
+        """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries."""
         with self.db.read() as session:
-            book = queries.targets(session, period)
-            inputs = queries.kpi_inputs(session, period, self.zone, reps, book)
+            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps)
             weights = queries.scorecard_weights(session)
-        return TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
-                        {r.id: book.for_rep(r.id, r.team_id) for r in reps},
-                        {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
-                         else DEFAULT_SCORECARD for r in reps})
+        rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
+                       else DEFAULT_SCORECARD for r in reps}
+        return [TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
+                         {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights)
+                for period, inputs, book in zip(periods, series.inputs, series.books, strict=True)]
 
     def leaderboard(self, period: Period, team: str | None = None, sort: str = "score",
                     with_previous: bool = False) -> Leaderboard:
@@ -185,8 +197,10 @@ class Kpitui:
         team_ids, team_name = self._leaderboard_scope(team)
         with self.db.read() as session:
             reps = queries.reps_in_scope(session, team_ids)
-        current = self.team_kpis(period, reps)
-        previous = self.team_kpis(period.previous(), reps) if with_previous else None
+        if with_previous:
+            previous, current = self.kpi_series([period.previous(), period], reps)
+        else:
+            previous, current = None, self.team_kpis(period, reps)
         rows = []
         for rep in reps:
             kpis, targets = current.kpis[rep.id], current.targets[rep.id]
@@ -204,8 +218,7 @@ class Kpitui:
 
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
         person = self._rep_for_detail(rep)
-        current = self.team_kpis(period, [person])
-        previous = self.team_kpis(period.previous(), [person])
+        previous, current = self.kpi_series([period.previous(), period], [person])
         kpis, before, targets = current.kpis[person.id], previous.kpis[person.id], current.targets[person.id]
         weights = current.weights[person.id]
         today = self.today()
@@ -270,6 +283,17 @@ class Kpitui:
         team_funnel = median_funnel(member_funnels)
         findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
         return FunnelReport(period, person.name, person.team, mine, team_funnel, findings)
+
+    def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:
+        """Weekly values of one KPI for the `weeks` weeks ending with the week of `until` (default: this
+        week), with each week's target."""
+        kpi(key)
+        person = self._rep_for_detail(rep)
+        last = Period.week_of((until or Period.week_of(self.today())).last_day)
+        periods = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
+        series = self.kpi_series(periods, [person])
+        return Trend(key, person.name, [TrendPoint(t.period, t.kpis[person.id][key], t.targets[person.id].get(key))
+                                        for t in series])
 
     def _rep_for_detail(self, ref: str | None) -> RepRow:
         if ref:

@@ -114,3 +114,25 @@ class FunnelReport:
         return {"period": self.period.as_json(), "rep": self.rep, "team": self.team,
                 "steps": [step(s) for s in self.steps], "team_median": [step(s) for s in self.team_median],
                 "diagnosis": [f.as_json() for f in self.diagnosis]}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: Period
+    value: KpiValue
+    target: Decimal | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One KPI of one rep across consecutive periods (weeks), with the target of each."""
+
+    key: str
+    rep: str
+    points: list[TrendPoint]
+
+    def as_json(self) -> dict[str, object]:
+        unit = KPIS[self.key].unit
+        return {"key": self.key, "rep": self.rep,
+                "points": [{"period": p.period.as_json(), "value": json_number(p.value, unit),
+                            "target": json_number(p.target, unit)} for p in self.points]}

@@ -1,7 +1,7 @@
-"""The KPI queries: a fixed handful of GROUP BY statements per period, whatever the number of reps.
+"""The KPI queries: a fixed handful of GROUP BY statements, whatever the number of reps or periods.
 
-Each returns additive facts per rep id; `kpi_inputs` assembles them into `KpiInputs`. Activity periods are
-turned into UTC instant bounds once (Period.utc_bounds), so the range scans use the occurred_at indexes.
+Each returns additive facts per (rep id, bucket); `kpi_series` assembles them into `KpiInputs`. Periods are
+turned into UTC instant bounds once (Period.utc_bounds), so range scans use the occurred_at indexes.
 """
 
 from __future__ import annotations
@@ -35,12 +35,71 @@ def _scope(column: Any, rep_ids: Sequence[int] | None) -> list[ColumnElement[boo
     return [] if rep_ids is None else [column.in_(rep_ids)]
 
 
-def activity_counts(session: Session, period: Period, zone: ZoneInfo,
-                    rep_ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
-    lo, hi = period.utc_bounds(zone)
+@dataclass(frozen=True)
+class Buckets:
+    """Contiguous periods, oldest first (e.g. the previous and the current month, or 13 weeks).
+
+    Every query groups by rep and bucket in one pass over the whole range, so a trend or a comparison with
+    the previous period costs the same handful of statements as a single period.
+    """
+
+    periods: tuple[Period, ...]
+    zone: ZoneInfo
+
+    def __post_init__(self) -> None:
+        if not self.periods:
+            raise ValueError("no periods")
+        for before, after in zip(self.periods, self.periods[1:], strict=False):
+            if before.end != after.start:
+                raise ValueError(f"periods {before} and {after} are not contiguous")
+
+    @classmethod
+    def of(cls, zone: ZoneInfo, *periods: Period) -> Buckets:
+        return cls(tuple(periods), zone)
+
+    @property
+    def start(self) -> date:
+        return self.periods[0].start
+
+    @property
+    def end(self) -> date:
+        return self.periods[-1].end
+
+    def instants(self) -> list[datetime]:
+        """UTC bounds: bucket i is instants[i] <= t < instants[i + 1]."""
+        return [p.utc_bounds(self.zone)[0] for p in self.periods] + [self.periods[-1].utc_bounds(self.zone)[1]]
+
+    def by_date(self, column: Any, first: int = 0) -> Any:
+        return _bucket_case(column, [p.start for p in self.periods[1:]], first)
+
+    def by_instant(self, column: Any) -> Any:
+        return _bucket_case(column, self.instants()[1:-1], 0)
+
+
+def _bucket_case(column: Any, inner_bounds: Sequence[object], first: int) -> Any:
+    if not inner_bounds:
+        return literal(first)
+    whens = [(column < bound, first + i) for i, bound in enumerate(inner_bounds)]
+    return case(*whens, else_=first + len(inner_bounds))
+
+
+Facts = dict[tuple[int, int], dict[str, Any]]  # (rep id, bucket) -> named sums
+
+
+def _facts(session: Session, stmt: Any) -> Facts:
+    result: Facts = {}
+    for row in session.execute(stmt):
+        values = dict(row._mapping)
+        result[(values.pop("rep_id"), values.pop("bucket"))] = values
+    return result
+
+
+def activity_counts(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+    instants = buckets.instants()
     a = Activity.__table__.c
+    bucket = buckets.by_instant(a.occurred_at).label("bucket")
     stmt = (
-        select(a.rep_id,
+        select(a.rep_id, bucket,
                _count_if(a.kind == "call").label("calls"),
                _count_if(and_(a.kind == "call", a.outcome == "connected")).label("conversations"),
                _count_if(a.kind == "email").label("emails"),
@@ -48,39 +107,45 @@ def activity_counts(session: Session, period: Period, zone: ZoneInfo,
                _count_if(a.kind == "demo").label("demos"),
                _count_if(a.kind == "proposal").label("proposals"),
                _count_if(a.kind == "idea").label("ideas"))
-        .where(a.occurred_at >= lo, a.occurred_at < hi, *_scope(a.rep_id, rep_ids))
-        .group_by(a.rep_id)
+        .where(a.occurred_at >= instants[0], a.occurred_at < instants[-1], *_scope(a.rep_id, rep_ids))
+        .group_by(a.rep_id, bucket)
     )
-    return {row.rep_id: dict(row._mapping) for row in session.execute(stmt)}
+    return _facts(session, stmt)
 
 
-def closed_deals(session: Session, period: Period, rep_ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
-    """Won/lost counts, revenue and cycle days in the period, and revenue of the previous period."""
+def closed_deals(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+    """Won/lost counts, revenue and cycle days per bucket, and each bucket's previous-period revenue."""
     d = Deal.__table__.c
-    previous = period.previous()
-    in_period = d.closed_on >= period.start
-    won = and_(in_period, d.outcome == "won")
+    before = buckets.periods[0].previous()
+    extended = Buckets((before, *buckets.periods), buckets.zone)
+    bucket = extended.by_date(d.closed_on, first=-1).label("bucket")
+    won = d.outcome == "won"
     stmt = (
-        select(d.rep_id,
+        select(d.rep_id, bucket,
                _count_if(won).label("won_deals"),
-               _count_if(and_(in_period, d.outcome == "lost")).label("lost_deals"),
+               _count_if(d.outcome == "lost").label("lost_deals"),
                _sum_if(won, func.coalesce(d.amount_cents, 0)).label("revenue_cents"),
-               _sum_if(won, days_between(d.created_on, d.closed_on)).label("won_cycle_days"),
-               _sum_if(and_(d.closed_on < previous.end, d.outcome == "won"),
-                       func.coalesce(d.amount_cents, 0)).label("previous_revenue_cents"))
-        .where(d.closed_on >= min(previous.start, period.start), d.closed_on < period.end,
-               d.outcome.in_(("won", "lost")), *_scope(d.rep_id, rep_ids))
-        .group_by(d.rep_id)
+               _sum_if(won, days_between(d.created_on, d.closed_on)).label("won_cycle_days"))
+        .where(d.closed_on >= before.start, d.closed_on < buckets.end, d.outcome.in_(("won", "lost")),
+               *_scope(d.rep_id, rep_ids))
+        .group_by(d.rep_id, bucket)
     )
-    return {row.rep_id: dict(row._mapping) for row in session.execute(stmt)}
+    raw = _facts(session, stmt)
+    result: Facts = {}
+    for (rep_id, index), values in raw.items():
+        if index >= 0:
+            result.setdefault((rep_id, index), {}).update(values)
+        if index + 1 < len(buckets.periods):
+            result.setdefault((rep_id, index + 1), {})["previous_revenue_cents"] = values["revenue_cents"]
+    return result
 
 
-def _local_midnight_offset(period: Period, zone: ZoneInfo, column: Any) -> Any:
-    """Seconds the zone is ahead of UTC at local midnight of `column` (a date in the period), as SQL."""
+def _local_midnight_offset(buckets: Buckets, column: Any) -> Any:
+    """Seconds the zone is ahead of UTC at local midnight of `column` (a date in range), as SQL."""
     runs: list[tuple[date, float]] = []
-    day = period.start
-    while day < period.end:
-        offset = datetime.combine(day, time(0), zone).utcoffset()
+    day = buckets.start
+    while day < buckets.end:
+        offset = datetime.combine(day, time(0), buckets.zone).utcoffset()
         seconds = offset.total_seconds() if offset else 0.0
         if not runs or runs[-1][1] != seconds:
             runs.append((day, seconds))
@@ -91,33 +156,32 @@ def _local_midnight_offset(period: Period, zone: ZoneInfo, column: Any) -> Any:
     return case(*whens, else_=runs[-1][1])
 
 
-def created_deals(session: Session, period: Period, zone: ZoneInfo,
-                  rep_ids: Sequence[int] | None) -> dict[int, dict[str, Any]]:
+def created_deals(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     """New opportunities, and hours from each one's creation (local midnight) to its first linked activity."""
     d = Deal.__table__.c
     a = aliased(Activity.__table__)
     first_touch = select(func.min(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()
-    created_at = epoch_seconds(d.created_on) - _local_midnight_offset(period, zone, d.created_on)
+    created_at = epoch_seconds(d.created_on) - _local_midnight_offset(buckets, d.created_on)
     inner = (
-        select(d.rep_id.label("rep_id"), d.created_on.label("created_on"), first_touch.label("first_touch"),
-               created_at.label("created_at"))
-        .where(d.created_on >= period.start, d.created_on < period.end, *_scope(d.rep_id, rep_ids))
+        select(d.rep_id.label("rep_id"), buckets.by_date(d.created_on).label("bucket"),
+               first_touch.label("first_touch"), created_at.label("created_at"))
+        .where(d.created_on >= buckets.start, d.created_on < buckets.end, *_scope(d.rep_id, rep_ids))
         .subquery()
     )
     responded = inner.c.first_touch.is_not(None)
     stmt = (
-        select(inner.c.rep_id,
+        select(inner.c.rep_id, inner.c.bucket,
                func.count().label("new_opps"),
                _count_if(responded).label("responded_deals"),
                _sum_if(responded, (epoch_seconds(inner.c.first_touch) - inner.c.created_at) / 3600.0)
                .label("response_hours"))
-        .group_by(inner.c.rep_id)
+        .group_by(inner.c.rep_id, inner.c.bucket)
     )
-    return {row.rep_id: dict(row._mapping) for row in session.execute(stmt)}
+    return _facts(session, stmt)
 
 
-def new_customers(session: Session, period: Period, rep_ids: Sequence[int] | None) -> dict[int, int]:
-    """Won deals in the period that are their account's first-ever win (earliest close, then lowest id)."""
+def new_customers(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+    """Won deals that are their account's first-ever win (earliest close, then lowest id)."""
     d = Deal.__table__.c
     e = aliased(Deal.__table__)
     earlier_win = (
@@ -126,50 +190,69 @@ def new_customers(session: Session, period: Period, rep_ids: Sequence[int] | Non
                or_(e.c.closed_on < d.closed_on, and_(e.c.closed_on == d.closed_on, e.c.id < d.id)))
         .exists()
     )
+    bucket = buckets.by_date(d.closed_on).label("bucket")
     stmt = (
-        select(d.rep_id, func.count())
-        .where(d.closed_on >= period.start, d.closed_on < period.end, d.outcome == "won", d.account != "",
+        select(d.rep_id, bucket, func.count().label("new_customers"))
+        .where(d.closed_on >= buckets.start, d.closed_on < buckets.end, d.outcome == "won", d.account != "",
                ~earlier_win, *_scope(d.rep_id, rep_ids))
-        .group_by(d.rep_id)
+        .group_by(d.rep_id, bucket)
     )
-    return {rep_id: count for rep_id, count in session.execute(stmt)}
+    return _facts(session, stmt)
 
 
-def open_pipeline(session: Session, period: Period, rep_ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
-    """Deals open at the period's end: created before it and not closed before it."""
+def open_pipeline(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+    """Deals open at each bucket's end: created before it and not closed before it."""
     d = Deal.__table__.c
+    columns = []
+    for i, period in enumerate(buckets.periods):
+        is_open = and_(d.created_on < period.end, or_(d.closed_on.is_(None), d.closed_on >= period.end))
+        columns += [_count_if(is_open).label(f"open_deals_{i}"),
+                    _sum_if(is_open, func.coalesce(d.amount_cents, 0)).label(f"open_pipeline_cents_{i}")]
     stmt = (
-        select(d.rep_id, func.count().label("open_deals"),
-               func.coalesce(func.sum(d.amount_cents), 0).label("open_pipeline_cents"))
-        .where(d.created_on < period.end, or_(d.closed_on.is_(None), d.closed_on >= period.end),
+        select(d.rep_id, *columns)
+        .where(d.created_on < buckets.end, or_(d.closed_on.is_(None), d.closed_on >= buckets.periods[0].end),
                *_scope(d.rep_id, rep_ids))
         .group_by(d.rep_id)
     )
-    return {row.rep_id: dict(row._mapping) for row in session.execute(stmt)}
+    result: Facts = {}
+    for row in session.execute(stmt):
+        values = row._mapping
+        for i in range(len(buckets.periods)):
+            result[(row.rep_id, i)] = {"open_deals": values[f"open_deals_{i}"],
+                                       "open_pipeline_cents": values[f"open_pipeline_cents_{i}"]}
+    return result
 
 
-def score_sums(session: Session, period: Period, rep_ids: Sequence[int] | None) -> dict[int, dict[str, int]]:
+def score_sums(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     s = Score.__table__.c
+    bucket = buckets.by_date(s.on).label("bucket")
     stmt = (
-        select(s.rep_id,
+        select(s.rep_id, bucket,
                _sum_if(s.kind == "csat", s.value).label("csat_sum"),
                _count_if(s.kind == "csat").label("csat_count"),
                _sum_if(s.kind == "call_review", s.value).label("call_review_sum"),
                _count_if(s.kind == "call_review").label("call_review_count"))
-        .where(s.on >= period.start, s.on < period.end, *_scope(s.rep_id, rep_ids))
-        .group_by(s.rep_id)
+        .where(s.on >= buckets.start, s.on < buckets.end, *_scope(s.rep_id, rep_ids))
+        .group_by(s.rep_id, bucket)
     )
-    return {row.rep_id: dict(row._mapping) for row in session.execute(stmt)}
+    return _facts(session, stmt)
 
 
-def forecasts(session: Session, period: Period, rep_ids: Sequence[int] | None) -> dict[int, int]:
-    """The committed number for exactly this period (custom ranges have none)."""
-    if period.kind not in TARGET_KINDS:
+def _targetable(buckets: Buckets) -> dict[tuple[str, date], int]:
+    """(period kind, start) -> bucket, for buckets that are calendar periods (custom ranges have none)."""
+    return {(p.kind, p.start): i for i, p in enumerate(buckets.periods) if p.kind in TARGET_KINDS}
+
+
+def forecasts(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> dict[tuple[int, int], int]:
+    """The committed number for exactly each bucket's period."""
+    wanted = _targetable(buckets)
+    if not wanted:
         return {}
     f = Forecast.__table__.c
-    stmt = select(f.rep_id, f.amount_cents).where(f.period_kind == period.kind, f.period_start == period.start,
-                                                  *_scope(f.rep_id, rep_ids))
-    return {rep_id: cents for rep_id, cents in session.execute(stmt)}
+    keys = [and_(f.period_kind == kind, f.period_start == start) for kind, start in wanted]
+    stmt = select(f.rep_id, f.period_kind, f.period_start, f.amount_cents).where(or_(*keys),
+                                                                               *_scope(f.rep_id, rep_ids))
+    return {(rep_id, wanted[(kind, start)]): cents for rep_id, kind, start, cents in session.execute(stmt)}
 
 
 @dataclass(frozen=True)
@@ -185,17 +268,23 @@ class TargetBook:
         return merged
 
 
-def targets(session: Session, period: Period) -> TargetBook:
-    by_rep: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    by_team: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    if period.kind in TARGET_KINDS:
-        stmt = select(Target).where(Target.period_kind == period.kind, Target.period_start == period.start)
-        for target in session.scalars(stmt):
-            if target.rep_id is not None:
-                by_rep[target.rep_id][target.kpi] = target.value
-            elif target.team_id is not None:
-                by_team[target.team_id][target.kpi] = target.value
-    return TargetBook(dict(by_rep), dict(by_team))
+def target_books(session: Session, buckets: Buckets) -> list[TargetBook]:
+    wanted = _targetable(buckets)
+    books = [TargetBook({}, {}) for _ in buckets.periods]
+    if not wanted:
+        return books
+    t = Target.__table__.c
+    keys = [and_(t.period_kind == kind, t.period_start == start) for kind, start in wanted]
+    stmt = select(t.rep_id, t.team_id, t.kpi, t.period_kind, t.period_start, t.value).where(or_(*keys))
+    for row in session.execute(stmt):
+        book = books[wanted[(row.period_kind, row.period_start)]]
+        owner = book.by_rep if row.rep_id is not None else book.by_team
+        owner.setdefault(row.rep_id if row.rep_id is not None else row.team_id, {})[row.kpi] = row.value
+    return books
+
+
+def targets(session: Session, period: Period, zone: ZoneInfo | None = None) -> TargetBook:
+    return target_books(session, Buckets.of(zone or ZoneInfo("UTC"), period))[0]
 
 
 def revenue_target_cents(values: dict[str, Decimal]) -> int | None:
@@ -203,33 +292,35 @@ def revenue_target_cents(values: dict[str, Decimal]) -> int | None:
     return None if target is None else int((target * 100).to_integral_value())
 
 
-def kpi_inputs(session: Session, period: Period, zone: ZoneInfo, reps: Iterable[RepRow],
-               book: TargetBook | None = None) -> dict[int, KpiInputs]:
-    """KpiInputs for each of `reps` (every rep gets an entry, zeros included)."""
+@dataclass(frozen=True)
+class Series:
+    """KpiInputs and targets per bucket, for every rep asked for (zeros included)."""
+
+    inputs: list[dict[int, KpiInputs]]
+    books: list[TargetBook]
+
+
+def kpi_series(session: Session, buckets: Buckets, reps: Iterable[RepRow]) -> Series:
     reps = list(reps)
     rep_ids = [r.id for r in reps]
-    book = book if book is not None else targets(session, period)
-    parts: list[dict[int, dict[str, Any]]] = [
-        activity_counts(session, period, zone, rep_ids),
-        closed_deals(session, period, rep_ids),
-        created_deals(session, period, zone, rep_ids),
-        open_pipeline(session, period, rep_ids),
-        score_sums(session, period, rep_ids),
-    ]
-    customers = new_customers(session, period, rep_ids)
-    committed = forecasts(session, period, rep_ids)
-    result: dict[int, KpiInputs] = {}
-    for rep in reps:
-        values: dict[str, Any] = {}
-        for part in parts:
-            values.update({k: v for k, v in part.get(rep.id, {}).items() if k != "rep_id"})
-        values["new_customers"] = customers.get(rep.id, 0)
-        values["won_cycle_days"] = float(values.get("won_cycle_days", 0) or 0)
-        values["response_hours"] = float(values.get("response_hours", 0) or 0)
-        inputs = KpiInputs(**{k: (v if isinstance(v, float) else int(v)) for k, v in values.items()})
-        inputs = inputs.with_revenue_target(revenue_target_cents(book.for_rep(rep.id, rep.team_id)))
-        result[rep.id] = inputs.with_forecast(committed.get(rep.id))
-    return result
+    books = target_books(session, buckets)
+    parts = [activity_counts(session, buckets, rep_ids), closed_deals(session, buckets, rep_ids),
+             created_deals(session, buckets, rep_ids), open_pipeline(session, buckets, rep_ids),
+             score_sums(session, buckets, rep_ids), new_customers(session, buckets, rep_ids)]
+    committed = forecasts(session, buckets, rep_ids)
+    series: list[dict[int, KpiInputs]] = []
+    for index, book in enumerate(books):
+        by_rep: dict[int, KpiInputs] = {}
+        for rep in reps:
+            values: dict[str, Any] = {}
+            for part in parts:
+                values.update(part.get((rep.id, index), {}))
+            floats = {"won_cycle_days", "response_hours"}
+            inputs = KpiInputs(**{k: float(v or 0) if k in floats else int(v or 0) for k, v in values.items()})
+            inputs = inputs.with_revenue_target(revenue_target_cents(book.for_rep(rep.id, rep.team_id)))
+            by_rep[rep.id] = inputs.with_forecast(committed.get((rep.id, index)))
+        series.append(by_rep)
+    return Series(series, books)
 
 
 # -- people ---------------------------------------------------------------------------------------------------
