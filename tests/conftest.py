@@ -3,7 +3,10 @@ by hand, and a service with a frozen clock and a fixed time zone."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -27,12 +30,42 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
-    ensure_schema(database)
-    yield database
-    database.dispose()
+# KPITUI_TEST_POSTGRES=postgresql+psycopg://USER:PASS@HOST/postgres runs every test that takes the `db`
+# fixture on PostgreSQL too (a fresh database per test); .ci/run sets it.
+POSTGRES = os.environ.get("KPITUI_TEST_POSTGRES")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES else [])]
+
+
+@contextmanager
+def _postgres_database() -> Iterator[str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+    name = f"kpitui_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'test.db'}")
+        ensure_schema(database)
+        yield database
+        database.dispose()
+        return
+    with _postgres_database() as url:
+        database = Database(url)
+        ensure_schema(database)
+        yield database
+        database.dispose()
 
 
 def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0, ss: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
