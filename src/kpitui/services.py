@@ -113,6 +113,11 @@ class Kpitui:
             raise InvalidInput(f"{len(found)} reps are named {ref!r}: use the email instead")
         return found[0]
 
+    def people(self, active_only: bool = True) -> list[RepRow]:
+        """Everyone who can sign in (reps, managers, admins), by name: the picker's list."""
+        with self.db.read() as session:
+            return queries.reps_in_scope(session, None, active_only=active_only, roles=("rep", "manager", "admin"))
+
     def find_team(self, name: str) -> tuple[int, str]:
         with self.db.read() as session:
             team = queries.find_team(session, name)
@@ -379,11 +384,13 @@ class Kpitui:
         return row
 
     def activities(self, rep: str | None = None, period: Period | None = None,
-                   kinds: Sequence[str] | None = None, limit: int = 200) -> list[ActivityRecord]:
+                   kinds: Sequence[str] | None = None, limit: int = 200, offset: int = 0) -> list[ActivityRecord]:
+        """Newest first, a page at a time."""
         person = self._rep_for_detail(rep)
         lo, hi = period.utc_bounds(self.zone) if period else (None, None)
         with self.db.read() as session:
-            return records.list_activities(session, rep_ids=[person.id], lo=lo, hi=hi, kinds=kinds, limit=limit)
+            return records.list_activities(session, rep_ids=[person.id], lo=lo, hi=hi, kinds=kinds, limit=limit,
+                                           offset=offset)
 
     def update_activity(self, activity_id: int, *, kind: str, when: str | datetime | None,
                         outcome: str | None = None, duration_min: int | str | None = None,

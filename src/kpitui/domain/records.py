@@ -17,8 +17,16 @@ class ActivityRecord:
     outcome: str | None
     duration_min: int | None
     deal_id: int | None
-    deal: str | None  # the deal's external id, else its name
+    deal: str | None  # the deal's external id, else its name (for display)
+    deal_external_id: str | None
     note: str
+
+    @property
+    def deal_ref(self) -> str | None:
+        """What `log_activity(deal=...)` / `update_activity(deal=...)` accept for this activity's deal."""
+        if self.deal_id is None:
+            return None
+        return self.deal_external_id or str(self.deal_id)
 
     def local_time(self, zone: object) -> str:
         return self.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]

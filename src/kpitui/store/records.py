@@ -22,14 +22,15 @@ _R = Rep.__table__.c
 
 def _activity_select() -> Any:
     return (select(_A.id, _A.rep_id, _R.name.label("rep"), _A.kind, _A.occurred_at, _A.outcome, _A.duration_min,
-                   _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"), _A.note)
+                   _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"),
+                   _D.external_id.label("deal_external_id"), _A.note)
             .select_from(Activity.__table__.join(Rep.__table__, _A.rep_id == _R.id)
                          .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
 
 
 def list_activities(session: Session, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
                     hi: datetime | None = None, kinds: Sequence[str] | None = None,
-                    limit: int = 200) -> list[ActivityRecord]:
+                    limit: int = 200, offset: int = 0) -> list[ActivityRecord]:
     """Newest first; paged in SQL so a long history never loads whole."""
     stmt = _activity_select()
     if rep_ids is not None:
@@ -40,7 +41,7 @@ def list_activities(session: Session, *, rep_ids: Sequence[int] | None, lo: date
         stmt = stmt.where(_A.occurred_at < hi)
     if kinds:
         stmt = stmt.where(_A.kind.in_(kinds))
-    stmt = stmt.order_by(_A.occurred_at.desc(), _A.id.desc()).limit(limit)
+    stmt = stmt.order_by(_A.occurred_at.desc(), _A.id.desc()).limit(limit).offset(offset)
     return [ActivityRecord(**row._mapping) for row in session.execute(stmt)]
 
 

@@ -1,0 +1,198 @@
+"""The app: who is signed in, which period is in view, and the actions every screen shares.
+
+`build_app` is the one factory: the CLI, the Pilot tests and the snapshot tests build the app through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+from textual.signal import Signal
+
+from kpitui.domain.errors import KpituiError
+from kpitui.domain.periods import Period
+from kpitui.domain.text import clean_text
+from kpitui.services import Kpitui
+from kpitui.ui import period_nav
+from kpitui.ui.commands import KpituiCommands
+from kpitui.ui.show import problem
+
+if TYPE_CHECKING:
+    from kpitui.ui.screens.home import RepHome
+
+
+class KpituiApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kpitui"
+    COMMANDS = App.COMMANDS | {KpituiCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help",
+                tooltip="every key of every screen"),
+    ]
+
+    period: var[Period | None] = var(None)
+    """The period every rep screen shows; `[` / `]` / `w` change it."""
+
+    def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None) -> None:
+        super().__init__()
+        self.base_service = service
+        self.svc: Kpitui | None = service if service.actor is not None else None
+        self.demo = demo
+        self.sign_in_problem = sign_in_problem
+        self.quitting = False
+        self.data_changed: Signal[str] = Signal(self, "data-changed")
+        """Published after every write (log, edit, delete, undo, deal move) so screens reload."""
+
+    # -- start ---------------------------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.svc is not None:
+            self._open_home(self.svc)
+        else:
+            from kpitui.ui.screens.picker import RepPicker
+
+            self.push_screen(RepPicker(self.base_service, demo=self.demo, problem=self.sign_in_problem))
+
+    def sign_in(self, ref: str) -> None:
+        """Act as the rep named `ref` (email or name); raises NotFound / InvalidInput for the picker to show."""
+        base = self.base_service
+        svc = Kpitui(base.db, zone=base.zone, actor=ref, clock=base.clock)
+        self.svc = svc
+        self._open_home(svc, replace=True)
+
+    def _open_home(self, svc: Kpitui, replace: bool = False) -> None:
+        from kpitui.ui.screens.home import RepHome
+
+        self.period = Period.week_of(svc.today())
+        home = RepHome(svc)
+        if self.quitting:
+            return
+        if replace:
+            self.switch_screen(home)
+        else:
+            self.push_screen(home)
+
+    @property
+    def home(self) -> RepHome | None:
+        from kpitui.ui.screens.home import RepHome
+
+        return next((s for s in self.screen_stack if isinstance(s, RepHome)), None)
+
+    # -- period ----------------------------------------------------------------------------------------------------
+    def _today(self) -> date:
+        return (self.svc or self.base_service).today()
+
+    def action_shift_period(self, steps: int) -> None:
+        if self.period is not None:
+            self.period = self.period.shifted(steps)
+
+    def action_cycle_period_kind(self) -> None:
+        if self.period is not None:
+            self.period = period_nav.next_kind(self.period, self._today())
+
+    def action_this_period(self) -> None:
+        if self.period is not None:
+            self.period = period_nav.current(self.period, self._today())
+
+    def action_set_period(self, text: str) -> None:
+        try:
+            self.period = (self.svc or self.base_service).period(text)
+        except KpituiError as exc:
+            self.notify(clean_text(str(exc)), severity="error", markup=False)
+
+    # -- screens --------------------------------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        self.quitting = True
+        await super().action_quit()
+
+    def open_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
+        """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen)."""
+        if not self.quitting:
+            self.push_screen(screen, callback)
+
+    # -- navigation ----------------------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from kpitui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.open_screen(HelpScreen())
+
+    def action_go_menu(self) -> None:
+        from kpitui.ui.screens.go_to import GoTo
+
+        if self.svc is not None:
+            self.open_screen(GoTo(), self.action_go)
+
+    def action_go(self, place: str | None) -> None:
+        """Back to the rep home, then on to `place` (home, activities, deals)."""
+        if self.svc is None or place is None or self.home is None:
+            return
+        from kpitui.ui.screens.activities import ActivityList
+        from kpitui.ui.screens.deals import MyDeals
+
+        while self.screen is not self.home:
+            self.pop_screen()
+        if place == "activities":
+            self.open_screen(ActivityList(self.svc))
+        elif place == "deals":
+            self.open_screen(MyDeals(self.svc))
+
+    def action_log_activity(self) -> None:
+        from kpitui.ui.screens.activity_form import ActivityForm
+
+        if self.svc is not None and not isinstance(self.screen, ActivityForm):
+            self.open_screen(ActivityForm(self.svc))
+
+    # -- export --------------------------------------------------------------------------------------------------
+    def action_export_scorecard(self) -> None:
+        if self.svc is not None and self.period is not None:
+            self.export_scorecard(self.svc, self.period)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_scorecard(self, svc: Kpitui, period: Period) -> Path | None:
+        from kpitui.output import emit
+
+        try:
+            card = svc.scorecard(period)
+            slug = re.sub(r"[^a-z0-9]+", "-", clean_text(card.rep).lower()).strip("-") or "rep"
+            path = Path.cwd() / f"scorecard-{slug}-{period.label}.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                emit(card, "csv", out)
+        except Exception as exc:  # shown, never a dead worker
+            self.call_from_thread(self.notify, "Export failed: " + problem(exc), severity="error", markup=False)
+            return None
+        self.call_from_thread(self.notify, clean_text(f"Scorecard saved to {path}"), title="Exported",
+                              markup=False)
+        return path
+
+
+def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None) -> KpituiApp:
+    """The app as the CLI runs it: `db` and `actor` as resolved from --db / --as / the environment.
+
+    `service` (tests, snapshots) replaces opening `db`; its actor, if any, is who is signed in. An actor that
+    cannot be found opens the picker with the reason shown, rather than failing to start.
+    """
+    if service is None:
+        if demo and db is None:
+            from kpitui.demo import demo_copy
+
+            db = str(demo_copy())
+        service = Kpitui.open(db)
+    problem = None
+    if actor and (service.actor is None or actor != (service.actor.email or service.actor.name)):
+        try:
+            service = Kpitui(service.db, zone=service.zone, actor=actor, clock=service.clock)
+        except KpituiError as exc:
+            problem = str(exc)
+            service = Kpitui(service.db, zone=service.zone, clock=service.clock)
+    return KpituiApp(service, demo=demo, sign_in_problem=problem)

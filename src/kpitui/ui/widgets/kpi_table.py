@@ -1,0 +1,42 @@
+"""Every catalogue KPI of the scorecard as one compact table (the `k` view on the rep home); money in k/M so
+the whole row fits in 80 columns."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from kpitui.domain.formatting import MISSING, format_change, format_kpi, format_ratio
+from kpitui.domain.reports import Scorecard
+
+STATUS_STYLE = {"ahead": "green", "on track": "blue", "behind": "red"}
+
+
+class KpiTable(DataTable[Text]):
+    COLUMNS = (("KPI", "kpi"), ("Value", "value"), ("Target", "target"), ("Att.", "attainment"),
+               ("Proj.", "projected"), ("Pace", "status"), ("Prev.", "previous"), ("Change", "change"))
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        for label, key in self.COLUMNS:
+            self.add_column(label, key=key)
+
+    def show(self, card: Scorecard, include_scorecard: bool = True) -> None:
+        self.clear()
+        for line in card.lines:
+            if line.in_scorecard and not include_scorecard:
+                continue
+            self.add_row(
+                Text(("★ " if line.in_scorecard else "  ") + line.label),
+                Text(format_kpi(line.key, line.value, compact=True), justify="right"),
+                Text(MISSING if line.target is None else format_kpi(line.key, line.target, compact=True),
+                     justify="right"),
+                Text(format_ratio(line.attainment), justify="right"),
+                Text(format_kpi(line.key, line.projected, compact=True), justify="right"),
+                Text(line.status or MISSING, style=STATUS_STYLE.get(line.status or "", "")),
+                Text(format_kpi(line.key, line.previous, compact=True), justify="right"),
+                Text(format_change(line.change), justify="right"),
+                key=line.key,
+            )

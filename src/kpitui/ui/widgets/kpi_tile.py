@@ -1,0 +1,75 @@
+"""One scorecard KPI as a tile: value against target, an attainment bar, pace and change vs the last period."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
+from kpitui.domain.kpis import KPIS
+from kpitui.domain.reports import ScorecardLine
+
+STATUS_STYLE = {"ahead": "$text-success", "on track": "$text-primary", "behind": "$text-error"}
+MUTED = "$text-muted"
+
+
+def attainment_bar(attainment: float | None, width: int, style: str) -> Content:
+    """A drawn bar, full at 100 % attainment, with the percentage after it."""
+    label = format_ratio(attainment).rjust(5)
+    cells = max(width - len(label) - 1, 3)
+    filled = 0 if attainment is None else round(min(max(attainment, 0.0), 1.0) * cells)
+    return Content.assemble(("█" * filled, style), ("░" * (cells - filled), MUTED), " ", (label, style))
+
+
+def change_line(line: ScorecardLine, previous_label: str, width: int) -> Content:
+    """'▲ 20% vs 2026-W42 (10)', shortened to fit; green when the change is an improvement."""
+    previous = format_kpi(line.key, line.previous, compact=True)
+    if line.change is None:
+        arrow, style = MISSING, MUTED
+    else:
+        better = line.change > 0 if KPIS[line.key].higher_is_better else line.change < 0
+        arrow = ("▲" if line.change > 0 else "▼" if line.change < 0 else "=") + f" {abs(line.change) * 100:.0f}%"
+        style = MUTED if line.change == 0 else "$text-success" if better else "$text-error"
+    for tail in (f" vs {previous_label} ({previous})", f" vs {previous}", f" ({previous})", ""):
+        if len(arrow) + len(tail) <= width:
+            break
+    return Content.assemble((arrow, style), (tail, MUTED))
+
+
+class KpiTile(Widget):
+    """Shows one `ScorecardLine`; the screen calls `show` whenever the scorecard is reloaded."""
+
+    line: reactive[ScorecardLine | None] = reactive(None, layout=False)
+
+    def __init__(self, key: str, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id or f"tile-{key}", classes="kpi-tile")
+        self.key = key
+        self.previous_label = ""
+        self.border_title = KPIS[key].label
+
+    def show(self, line: ScorecardLine, previous_label: str) -> None:
+        self.previous_label = previous_label
+        self.line = line
+        self.set_class(line.status == "behind", "-behind")
+        self.set_class(line.status == "ahead", "-ahead")
+
+    def render(self) -> Content:
+        line = self.line
+        width = max(self.content_size.width, 10)
+        if line is None:
+            return Content.styled("loading…", MUTED)
+        status_style = STATUS_STYLE.get(line.status or "", MUTED)
+        value = Content.styled(format_kpi(line.key, line.value, compact=True), "bold")
+        if line.target is not None:
+            headline = value + Content.styled(f" / {format_kpi(line.key, line.target, compact=True)}", MUTED)
+            bar = attainment_bar(line.attainment, width, status_style)
+        else:
+            headline = value + Content.styled("  no target", MUTED)
+            bar = Content.styled("no target set", MUTED)
+        projected = format_kpi(line.key, line.projected, compact=True)
+        if line.status:
+            pace = Content.assemble(("pace ", MUTED), projected, " ", (line.status, f"bold {status_style}"))
+        else:
+            pace = Content.assemble(("pace ", MUTED), projected)
+        return Content("\n").join([headline, bar, pace, change_line(line, self.previous_label, width)])
