@@ -73,3 +73,16 @@ class ChangeRecord:
     action: str
     before: str | None
     after: str | None
+
+
+@dataclass(frozen=True)
+class TargetRecord:
+    """A rep's own target (rep_id set) or a team default (team_id set)."""
+
+    id: int
+    rep_id: int | None
+    team_id: int | None
+    kpi: str
+    period_kind: str
+    period_start: date
+    value: Decimal

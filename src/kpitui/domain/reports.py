@@ -136,3 +136,21 @@ class Trend:
         return {"key": self.key, "rep": self.rep,
                 "points": [{"period": p.period.as_json(), "value": json_number(p.value, unit),
                             "target": json_number(p.target, unit)} for p in self.points]}
+
+
+@dataclass(frozen=True)
+class TargetSheet:
+    """One team's targets for one period: the team defaults and each rep's own (which win)."""
+
+    team_id: int
+    team: str
+    period: Period
+    reps: list[tuple[int, str]]  # (rep id, name), the quota-carrying members
+    defaults: dict[str, Decimal]
+    own: dict[int, dict[str, Decimal]]
+
+    def effective(self, rep_id: int, key: str) -> Decimal | None:
+        return self.own.get(rep_id, {}).get(key, self.defaults.get(key))
+
+    def is_own(self, rep_id: int, key: str) -> bool:
+        return key in self.own.get(rep_id, {})

@@ -117,6 +117,7 @@ class ChangeLog(SQLModel, table=True):
     actor_rep_id: int | None = Field(default=None, foreign_key="rep.id")
     actor: str = Field(max_length=320)  # the name as it was, or "local owner" without --as
     subject_rep_id: int | None = Field(default=None, foreign_key="rep.id")  # whose activity / deal / target
+    subject_team_id: int | None = Field(default=None, foreign_key="team.id")  # a team default target's team
     entity: str = Field(max_length=20)  # activity | deal | target
     entity_id: int
     action: str = Field(max_length=10)  # create | update | delete | restore

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
-from kpitui.store.models import Activity, ChangeLog, Deal, Rep
+from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
+from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
 
 _A = Activity.__table__.c
 _D = Deal.__table__.c
@@ -110,11 +110,13 @@ def update_deal(session: Session, deal_id: int, values: dict[str, Any]) -> None:
 
 
 def audit(session: Session, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
-          entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None) -> None:
+          entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
+          subject_team_id: int | None = None) -> None:
     """Record a change in the same transaction as the change itself."""
     session.execute(insert(ChangeLog.__table__).values(
-        at=at, actor_rep_id=actor_rep_id, actor=actor, subject_rep_id=subject_rep_id, entity=entity,
-        entity_id=entity_id, action=action, before=_as_json(before), after=_as_json(after)))
+        at=at, actor_rep_id=actor_rep_id, actor=actor, subject_rep_id=subject_rep_id,
+        subject_team_id=subject_team_id, entity=entity, entity_id=entity_id, action=action,
+        before=_as_json(before), after=_as_json(after)))
 
 
 def _as_json(value: object | None) -> str | None:
@@ -125,14 +127,56 @@ def _as_json(value: object | None) -> str | None:
 
 
 def changes(session: Session, *, entity: str | None = None, entity_id: int | None = None,
-            subject_rep_ids: Sequence[int] | None = None, limit: int = 200) -> list[ChangeRecord]:
+            subject_rep_ids: Sequence[int] | None = None, subject_team_ids: Sequence[int] | None = None,
+            limit: int = 200) -> list[ChangeRecord]:
+    """Newest first. With subject filters: changes about those reps or those teams' defaults."""
     c = ChangeLog.__table__.c
     stmt = select(c.id, c.at, c.actor, c.entity, c.entity_id, c.action, c.before, c.after)
-    if subject_rep_ids is not None:
-        stmt = stmt.where(c.subject_rep_id.in_(subject_rep_ids))
+    if subject_rep_ids is not None or subject_team_ids is not None:
+        stmt = stmt.where(or_(c.subject_rep_id.in_(subject_rep_ids or []),
+                              c.subject_team_id.in_(subject_team_ids or [])))
     if entity is not None:
         stmt = stmt.where(c.entity == entity)
     if entity_id is not None:
         stmt = stmt.where(c.entity_id == entity_id)
     stmt = stmt.order_by(c.at.desc(), c.id.desc()).limit(limit)
     return [ChangeRecord(**row._mapping) for row in session.execute(stmt)]
+
+
+# -- targets --------------------------------------------------------------------------------------------------
+
+_T = Target.__table__.c
+
+
+def _target_row(row: Any) -> TargetRecord:
+    return TargetRecord(**row._mapping)
+
+
+def list_targets(session: Session, *, period_kind: str, period_start: date, team_ids: Sequence[int] | None,
+                 rep_ids: Sequence[int] | None) -> list[TargetRecord]:
+    """Targets of one period: the teams' defaults and the reps' own."""
+    stmt = select(_T.id, _T.rep_id, _T.team_id, _T.kpi, _T.period_kind, _T.period_start, _T.value).where(
+        _T.period_kind == period_kind, _T.period_start == period_start)
+    if team_ids is not None or rep_ids is not None:
+        stmt = stmt.where(or_(_T.team_id.in_(team_ids or []), _T.rep_id.in_(rep_ids or [])))
+    return [_target_row(row) for row in session.execute(stmt.order_by(_T.kpi, _T.id))]
+
+
+def find_target(session: Session, *, rep_id: int | None, team_id: int | None, kpi: str, period_kind: str,
+                period_start: date) -> TargetRecord | None:
+    owner = _T.rep_id == rep_id if rep_id is not None else and_(_T.team_id == team_id, _T.rep_id.is_(None))
+    row = session.execute(
+        select(_T.id, _T.rep_id, _T.team_id, _T.kpi, _T.period_kind, _T.period_start, _T.value)
+        .where(owner, _T.kpi == kpi, _T.period_kind == period_kind, _T.period_start == period_start)).first()
+    return _target_row(row) if row else None
+
+
+def upsert_target(session: Session, existing: TargetRecord | None, values: dict[str, Any]) -> int:
+    if existing is None:
+        return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
+    session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))
+    return existing.id
+
+
+def delete_target(session: Session, target_id: int) -> None:
+    session.execute(delete(Target.__table__).where(_T.id == target_id))

@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("actor_rep_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=320), nullable=False),
         sa.Column("subject_rep_id", sa.Integer(), nullable=True),
+        sa.Column("subject_team_id", sa.Integer(), nullable=True),
         sa.Column("entity", sa.String(length=20), nullable=False),
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.Column("after", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["actor_rep_id"], ["rep.id"]),
         sa.ForeignKeyConstraint(["subject_rep_id"], ["rep.id"]),
+        sa.ForeignKeyConstraint(["subject_team_id"], ["team.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("change_log") as batch_op:
