@@ -311,3 +311,16 @@ def test_trend_buckets_equal_one_period_at_a_time(db: Database, north: dict[str,
         alone = svc.team_kpis(month.period, month.reps)
         assert month.kpis == alone.kpis, month.period
         assert month.targets == alone.targets
+
+
+@pytest.mark.parametrize("key", ["calls", "revenue", "win_rate", "new_opps", "response_hours", "open_pipeline",
+                                 "pipeline_coverage", "pipeline_velocity", "new_customers", "csat",
+                                 "forecast_accuracy", "revenue_growth", "cycle_days"])
+def test_a_trend_reads_only_what_its_kpi_needs_and_gets_the_same_values(db: Database, north: dict[str, int],
+                                                                       key: str) -> None:
+    svc = service(db, now=local(2026, 11, 4, 12))
+    months = [parse_period(m, date(2026, 11, 20)) for m in ("2026-08", "2026-09", "2026-10")]
+    ada = svc.find_rep("Ada Ames")
+    full = svc.kpi_series(months, [ada])
+    narrow = svc.kpi_series(months, [ada], only=[key])
+    assert [m.kpis[ada.id][key] for m in narrow] == [m.kpis[ada.id][key] for m in full]

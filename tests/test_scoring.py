@@ -80,9 +80,9 @@ def test_every_kpi_has_a_value_or_none_for_empty_inputs() -> None:
 
 
 def test_forecast_accuracy_floors_at_zero() -> None:
-    inputs = KpiInputs(won_deals=1, revenue_cents=10_000).with_forecast(50_000)
+    inputs = KpiInputs.of_rep({"won_deals": 1, "revenue_cents": 10_000}, forecast_cents=50_000)
     assert compute_kpis(inputs)["forecast_accuracy"] == 0.0
-    inputs = KpiInputs(won_deals=1, revenue_cents=10_000).with_forecast(9_000)
+    inputs = KpiInputs.of_rep({"won_deals": 1, "revenue_cents": 10_000}, forecast_cents=9_000)
     assert compute_kpis(inputs)["forecast_accuracy"] == pytest.approx(0.9)
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import Builder, service
 
+from conftest import Builder, service
 from kpitui.domain.errors import AccessDenied, InvalidInput
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database

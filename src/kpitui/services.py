@@ -185,10 +185,12 @@ class Kpitui:
     def team_kpis(self, period: Period, reps: Sequence[RepRow]) -> TeamKpis:
         return self.kpi_series([period], reps)[0]
 
-    def kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow]) -> list[TeamKpis]:
-        """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries."""
+    def kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
+                   only: Sequence[str] | None = None) -> list[TeamKpis]:
+        """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries (fewer with `only`:
+        then only those KPIs are right)."""
         with self.db.read() as session:
-            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps)
+            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only)
             weights = queries.scorecard_weights(session)
         rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
                        else DEFAULT_SCORECARD for r in reps}
@@ -297,7 +299,7 @@ class Kpitui:
         person = self._rep_for_detail(rep)
         last = Period.week_of((until or Period.week_of(self.today())).last_day)
         periods = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
-        series = self.kpi_series(periods, [person])
+        series = self.kpi_series(periods, [person], only=[key])
         return Trend(key, person.name, [TrendPoint(t.period, t.kpis[person.id][key], t.targets[person.id].get(key))
                                         for t in series])
 
@@ -362,12 +364,13 @@ class Kpitui:
         person = self._rep_for_write(rep)
         values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
 
-        def write(session: Session) -> int:
-            new_id = records.insert_activity(session, values)
-            self._audit(session, "activity", new_id, "create", after=records.get_activity(session, new_id))
-            return new_id
+        def write(session: Session) -> ActivityRecord:
+            logged = records.get_activity(session, records.insert_activity(session, values))
+            assert logged is not None
+            self._audit(session, "activity", logged.id, "create", after=logged)
+            return logged
 
-        return self.activity(self.db.run_write(write))
+        return self.db.run_write(write)
 
     def activity(self, activity_id: int) -> ActivityRecord:
         with self.db.read() as session:

@@ -119,23 +119,19 @@ class KpiInputs:
     def __add__(self, other: KpiInputs) -> KpiInputs:
         return KpiInputs(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
-    def with_revenue_target(self, target_cents: int | None) -> KpiInputs:
-        if target_cents is None:
-            return self
-        return _replace(self, revenue_target_cents=target_cents, covered_members=1,
-                        covered_open_cents=self.open_pipeline_cents, covered_revenue_cents=self.revenue_cents)
-
-    def with_forecast(self, forecast_cents: int | None) -> KpiInputs:
-        if forecast_cents is None:
-            return self
-        return _replace(self, forecast_cents=forecast_cents, forecast_members=1,
-                        forecast_revenue_cents=self.revenue_cents)
-
-
-def _replace(inputs: KpiInputs, **changes: int) -> KpiInputs:
-    from dataclasses import replace
-
-    return replace(inputs, **changes)
+    @classmethod
+    def of_rep(cls, facts: dict[str, int | float], revenue_target_cents: int | None = None,
+               forecast_cents: int | None = None) -> KpiInputs:
+        """One rep's inputs from the database's facts. Coverage and forecast accuracy count only members that
+        have a revenue target / a forecast, so summed team inputs keep that rule."""
+        values = dict(facts)
+        revenue = int(values.get("revenue_cents") or 0)
+        if revenue_target_cents is not None:
+            values.update(revenue_target_cents=revenue_target_cents, covered_members=1,
+                          covered_revenue_cents=revenue, covered_open_cents=int(values.get("open_pipeline_cents") or 0))
+        if forecast_cents is not None:
+            values.update(forecast_cents=forecast_cents, forecast_members=1, forecast_revenue_cents=revenue)
+        return cls(**values)  # type: ignore[arg-type]
 
 
 def summed(items: list[KpiInputs]) -> KpiInputs:

@@ -41,6 +41,7 @@ class Deal(SQLModel, table=True):
     __table_args__ = (
         Index("ix_deal_closed", "closed_on", "rep_id", "outcome"),
         Index("ix_deal_created", "created_on", "rep_id"),
+        Index("ix_deal_rep_created", "rep_id", "created_on"),
         Index("ix_deal_rep_closed", "rep_id", "closed_on"),
         Index("ix_deal_account", "account", "outcome", "closed_on"),
     )
@@ -58,7 +59,7 @@ class Deal(SQLModel, table=True):
 
 class Activity(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_activity_time", "occurred_at", "rep_id", "kind", "outcome"),
+        Index("ix_activity_kind_rep_time", "kind", "rep_id", "occurred_at", "outcome"),
         Index("ix_activity_rep_time", "rep_id", "occurred_at", "kind", "outcome"),
         Index("ix_activity_deal", "deal_id", "occurred_at"),
     )

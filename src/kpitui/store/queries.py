@@ -94,23 +94,33 @@ def _facts(session: Session, stmt: Any) -> Facts:
     return result
 
 
+KIND_COLUMNS = {"call": "calls", "email": "emails", "meeting": "meetings", "demo": "demos", "proposal": "proposals",
+                "idea": "ideas"}
+
+
 def activity_counts(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
-    instants = buckets.instants()
+    """Counts per kind (and connected calls) per rep, one statement per bucket.
+
+    `GROUP BY kind, rep_id` follows the order of ix_activity_kind_rep_time, so SQLite reads the index alone and
+    never sorts; grouping by a computed bucket instead made it sort every row of the range.
+    """
     a = Activity.__table__.c
-    bucket = buckets.by_instant(a.occurred_at).label("bucket")
-    stmt = (
-        select(a.rep_id, bucket,
-               _count_if(a.kind == "call").label("calls"),
-               _count_if(and_(a.kind == "call", a.outcome == "connected")).label("conversations"),
-               _count_if(a.kind == "email").label("emails"),
-               _count_if(a.kind == "meeting").label("meetings"),
-               _count_if(a.kind == "demo").label("demos"),
-               _count_if(a.kind == "proposal").label("proposals"),
-               _count_if(a.kind == "idea").label("ideas"))
-        .where(a.occurred_at >= instants[0], a.occurred_at < instants[-1], *_scope(a.rep_id, rep_ids))
-        .group_by(a.rep_id, bucket)
-    )
-    return _facts(session, stmt)
+    instants = buckets.instants()
+    result: Facts = {}
+    for index in range(len(buckets.periods)):
+        stmt = (
+            select(a.kind, a.rep_id, func.count().label("n"),
+                   _count_if(a.outcome == "connected").label("connected"))
+            .where(a.kind.in_(KIND_COLUMNS), *_scope(a.rep_id, rep_ids), a.occurred_at >= instants[index],
+                   a.occurred_at < instants[index + 1])
+            .group_by(a.kind, a.rep_id)
+        )
+        for kind, rep_id, n, connected in session.execute(stmt):
+            facts = result.setdefault((rep_id, index), {})
+            facts[KIND_COLUMNS[kind]] = n
+            if kind == "call":
+                facts["conversations"] = connected
+    return result
 
 
 def closed_deals(session: Session, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
@@ -162,11 +172,12 @@ def created_deals(session: Session, buckets: Buckets, rep_ids: Sequence[int] | N
     a = aliased(Activity.__table__)
     first_touch = select(func.min(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()
     created_at = epoch_seconds(d.created_on) - _local_midnight_offset(buckets, d.created_on)
+    # MATERIALIZED: evaluate each deal's first touch once; a flattened subquery re-ran it for every use below.
     inner = (
         select(d.rep_id.label("rep_id"), buckets.by_date(d.created_on).label("bucket"),
                first_touch.label("first_touch"), created_at.label("created_at"))
         .where(d.created_on >= buckets.start, d.created_on < buckets.end, *_scope(d.rep_id, rep_ids))
-        .subquery()
+        .cte("created").prefix_with("MATERIALIZED")
     )
     responded = inner.c.first_touch.is_not(None)
     stmt = (
@@ -268,7 +279,8 @@ class TargetBook:
         return merged
 
 
-def target_books(session: Session, buckets: Buckets) -> list[TargetBook]:
+def target_books(session: Session, buckets: Buckets, reps: Sequence[RepRow] | None = None) -> list[TargetBook]:
+    """Targets of each bucket; with `reps`, only theirs and their teams' defaults."""
     wanted = _targetable(buckets)
     books = [TargetBook({}, {}) for _ in buckets.periods]
     if not wanted:
@@ -276,6 +288,9 @@ def target_books(session: Session, buckets: Buckets) -> list[TargetBook]:
     t = Target.__table__.c
     keys = [and_(t.period_kind == kind, t.period_start == start) for kind, start in wanted]
     stmt = select(t.rep_id, t.team_id, t.kpi, t.period_kind, t.period_start, t.value).where(or_(*keys))
+    if reps is not None:
+        team_ids = sorted({r.team_id for r in reps if r.team_id is not None})
+        stmt = stmt.where(or_(t.rep_id.in_([r.id for r in reps]), t.team_id.in_(team_ids)))
     for row in session.execute(stmt):
         book = books[wanted[(row.period_kind, row.period_start)]]
         owner = book.by_rep if row.rep_id is not None else book.by_team
@@ -300,14 +315,32 @@ class Series:
     books: list[TargetBook]
 
 
-def kpi_series(session: Session, buckets: Buckets, reps: Iterable[RepRow]) -> Series:
+FACT_QUERIES = {"activity": activity_counts, "closed": closed_deals, "created": created_deals,
+                "open": open_pipeline, "scores": score_sums, "customers": new_customers}
+# Which queries each KPI reads (targets are always read): a trend of one KPI runs only these.
+KPI_SOURCES: dict[str, set[str]] = {
+    **{key: {"activity"} for key in ("calls", "conversations", "emails", "meetings", "demos", "proposals", "ideas")},
+    **{key: {"created"} for key in ("new_opps", "response_hours")},
+    **{key: {"closed"} for key in ("won_deals", "revenue", "win_rate", "avg_deal_size", "cycle_days",
+                                   "revenue_growth", "forecast_accuracy")},
+    "new_customers": {"customers"},
+    "open_pipeline": {"open"},
+    "pipeline_coverage": {"open", "closed"},
+    "pipeline_velocity": {"open", "closed"},
+    "csat": {"scores"},
+    "call_review": {"scores"},
+}
+
+
+def kpi_series(session: Session, buckets: Buckets, reps: Iterable[RepRow],
+               only: Iterable[str] | None = None) -> Series:
+    """KpiInputs per bucket; with `only` (KPI keys), the facts the other KPIs need are left at zero."""
     reps = list(reps)
     rep_ids = [r.id for r in reps]
-    books = target_books(session, buckets)
-    parts = [activity_counts(session, buckets, rep_ids), closed_deals(session, buckets, rep_ids),
-             created_deals(session, buckets, rep_ids), open_pipeline(session, buckets, rep_ids),
-             score_sums(session, buckets, rep_ids), new_customers(session, buckets, rep_ids)]
-    committed = forecasts(session, buckets, rep_ids)
+    books = target_books(session, buckets, reps)
+    needed = set(FACT_QUERIES) if only is None else set().union(*(KPI_SOURCES[k] for k in only))
+    parts = [query(session, buckets, rep_ids) for name, query in FACT_QUERIES.items() if name in needed]
+    committed = forecasts(session, buckets, rep_ids) if only is None or "forecast_accuracy" in only else {}
     series: list[dict[int, KpiInputs]] = []
     for index, book in enumerate(books):
         by_rep: dict[int, KpiInputs] = {}
@@ -315,10 +348,10 @@ def kpi_series(session: Session, buckets: Buckets, reps: Iterable[RepRow]) -> Se
             values: dict[str, Any] = {}
             for part in parts:
                 values.update(part.get((rep.id, index), {}))
-            floats = {"won_cycle_days", "response_hours"}
-            inputs = KpiInputs(**{k: float(v or 0) if k in floats else int(v or 0) for k, v in values.items()})
-            inputs = inputs.with_revenue_target(revenue_target_cents(book.for_rep(rep.id, rep.team_id)))
-            by_rep[rep.id] = inputs.with_forecast(committed.get((rep.id, index)))
+            values.update(won_cycle_days=float(values.get("won_cycle_days") or 0),
+                          response_hours=float(values.get("response_hours") or 0))
+            by_rep[rep.id] = KpiInputs.of_rep(values, revenue_target_cents(book.for_rep(rep.id, rep.team_id)),
+                                              committed.get((rep.id, index)))
         series.append(by_rep)
     return Series(series, books)
 
