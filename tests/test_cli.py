@@ -183,3 +183,34 @@ def test_changes_are_audited_with_who_and_what(team_db: Path) -> None:
     assert '"note": "first"' in (update.before or "") and '"note": "second"' in (update.after or "")
     assert Kpitui.open(str(team_db), actor="cy@example.com").changes(entity="activity") == []  # not his
     assert len(Kpitui.open(str(team_db), actor="mia@example.com").changes(entity="activity")) == 3  # her team
+
+
+def test_seed_and_import_show_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    db = tmp_path / "tty.db"
+    out: list[bytes] = []
+
+    def read(fd: int) -> bytes:
+        data = os.read(fd, 65536)
+        out.append(data)
+        return data
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KPITUI_")} | ENV | {"TERM": "xterm"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal on stdin/stdout/stderr
+        os.execve(KPITUI, [KPITUI, "--db", str(db), "seed", "--reps", "4", "--days", "30"], env)
+    try:
+        while True:
+            try:
+                read(fd)
+            except OSError:
+                break
+    finally:
+        _, status = os.waitpid(pid, 0)
+    text = b"".join(out).decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert "Traceback" not in text
+    assert "seed" in text and "Seeded" in text
+    piped = kpitui(tmp_path / "pipe.db", "seed", "--reps", "4", "--days", "30")
+    assert piped.stderr == ""  # not a terminal: no progress bar
