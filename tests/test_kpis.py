@@ -324,3 +324,31 @@ def test_a_trend_reads_only_what_its_kpi_needs_and_gets_the_same_values(db: Data
     full = svc.kpi_series(months, [ada])
     narrow = svc.kpi_series(months, [ada], only=[key])
     assert [m.kpis[ada.id][key] for m in narrow] == [m.kpis[ada.id][key] for m in full]
+
+
+def test_drilldown_equals_scorecard_and_funnel(db: Database, north: dict[str, int]) -> None:
+    svc = service(db, now=local(2026, 10, 10, 12))
+    card, funnel = svc.drilldown(OCT, "Ada Ames")
+    assert card == svc.scorecard(OCT, "Ada Ames")
+    assert funnel == svc.funnel(OCT, rep="Ada Ames")
+
+
+def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Builder) -> None:
+    """Trends of a few reps group by a bucket in one statement; many reps run one statement per period."""
+    from kpitui.store import queries
+
+    team = build.team("Big")
+    reps = [build.rep(f"Rep {i:02d}", team, email=f"r{i}@x.io") for i in range(queries.FEW_REPS + 5)]
+    for i, rep in enumerate(reps):
+        for day in range(1, 29, 1 + i % 4):
+            build.activity(rep, "call" if day % 3 else "email", local(2026, 10, day, 9 + i % 8),
+                           "connected" if day % 2 else "no_answer")
+    svc = service(db)
+    months = [parse_period(m, date(2026, 11, 20)) for m in ("2026-09", "2026-10", "2026-11")]
+    rows = svc.find_rep("Rep 00"), *(svc.find_rep(f"Rep {i:02d}") for i in range(1, len(reps)))
+    many = svc.kpi_series(months, list(rows))
+    few = svc.kpi_series(months, list(rows[:3]))
+    for big, small in zip(many, few, strict=True):
+        for rep in rows[:3]:
+            assert big.kpis[rep.id] == small.kpis[rep.id]
+    assert sum(m.kpis[rows[0].id]["calls"] for m in many) > 0

@@ -91,10 +91,10 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
         _run_app(ctx.obj.db_arg, ctx.obj.actor)
 
 
-def _run_app(db: str | None, actor: str | None, demo: bool = False) -> None:
+def _run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool = False) -> None:
     from kpitui.ui.app import build_app
 
-    build_app(db, actor, demo=demo).run()
+    build_app(db, actor, demo=demo, standup=standup).run()
 
 
 @main.command()
@@ -244,6 +244,31 @@ def demo(obj: Context, actor: str | None) -> None:
 
     path = demo_copy()
     _run_app(str(path), actor or obj.actor, demo=True)
+
+
+@main.command()
+@click.pass_obj
+def standup(obj: Context) -> None:
+    """The app straight in standup mode: the team rep by rep, large, for a screen share (managers)."""
+    _run_app(obj.db_arg, obj.actor, standup=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """The app in a web browser (textual-serve): each browser tab runs `kpitui` with the same --db / --as."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "kpitui.cli"]
+    if obj.db_arg:
+        command += ["--db", obj.db_arg]
+    if obj.actor:
+        command += ["--as", obj.actor]
+    Server(shlex.join(command), host=host, port=port, title="kpitui").serve()
 
 
 if __name__ == "__main__":

@@ -227,6 +227,17 @@ class Kpitui:
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
         person = self._rep_for_detail(rep)
         previous, current = self.kpi_series([period.previous(), period], [person])
+        return self._scorecard(person, previous, current)
+
+    def drilldown(self, period: Period, rep: str) -> tuple[Scorecard, FunnelReport]:
+        """A rep's scorecard and funnel together: one handful of queries over the rep's team for both."""
+        person = self._rep_for_detail(rep)
+        members = self._team_of(person)
+        previous, current = self.kpi_series([period.previous(), period], members)
+        return self._scorecard(person, previous, current), self._rep_funnel(person, members, current)
+
+    def _scorecard(self, person: RepRow, previous: TeamKpis, current: TeamKpis) -> Scorecard:
+        period = current.period
         kpis, before, targets = current.kpis[person.id], previous.kpis[person.id], current.targets[person.id]
         weights = current.weights[person.id]
         today = self.today()
@@ -279,18 +290,25 @@ class Kpitui:
             return FunnelReport(period, None, team_name, funnel_steps(group.totals), median_funnel(member_funnels),
                                 [])
         person = self._rep_for_detail(rep)
+        members = self._team_of(person)
+        return self._rep_funnel(person, members, self.team_kpis(period, members))
+
+    def _team_of(self, person: RepRow) -> list[RepRow]:
+        """The rep's quota-carrying team mates, the rep included (the team median's population)."""
         with self.db.read() as session:
             members = queries.reps_in_scope(session, [person.team_id] if person.team_id is not None else [])
         if person.id not in {m.id for m in members}:
             members.append(person)
-        group = self.team_kpis(period, members)
+        return members
+
+    def _rep_funnel(self, person: RepRow, members: list[RepRow], group: TeamKpis) -> FunnelReport:
         member_funnels = [funnel_steps(group.kpis[m.id]) for m in members]
         team_medians = {key: median([group.kpis[m.id][key] for m in members]) for key in KPIS}
         team_medians["activity_volume"] = median([activity_volume(group.kpis[m.id]) for m in members])
         mine = funnel_steps(group.kpis[person.id])
         team_funnel = median_funnel(member_funnels)
         findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
-        return FunnelReport(period, person.name, person.team, mine, team_funnel, findings)
+        return FunnelReport(group.period, person.name, person.team, mine, team_funnel, findings)
 
     def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:
         """Weekly values of one KPI for the `weeks` weeks ending with the week of `until` (default: this

@@ -94,6 +94,7 @@ def _facts(session: Session, stmt: Any) -> Facts:
     return result
 
 
+FEW_REPS = 25
 KIND_COLUMNS = {"call": "calls", "email": "emails", "meeting": "meetings", "demo": "demos", "proposal": "proposals",
                 "idea": "ideas"}
 
@@ -106,16 +107,22 @@ def activity_counts(session: Session, buckets: Buckets, rep_ids: Sequence[int] |
     """
     a = Activity.__table__.c
     instants = buckets.instants()
+    counts = (func.count().label("n"), _count_if(a.outcome == "connected").label("connected"))
+    scope = (a.kind.in_(KIND_COLUMNS), *_scope(a.rep_id, rep_ids))
+    if len(buckets.periods) > 1 and rep_ids is not None and len(rep_ids) <= FEW_REPS:
+        # a few reps over many buckets (a trend): their rows are few, one statement sorts them cheaply
+        bucket = buckets.by_instant(a.occurred_at).label("bucket")
+        statements = [select(a.kind, a.rep_id, bucket, *counts)
+                      .where(*scope, a.occurred_at >= instants[0], a.occurred_at < instants[-1])
+                      .group_by(a.kind, a.rep_id, bucket)]
+    else:
+        statements = [select(a.kind, a.rep_id, literal(index).label("bucket"), *counts)
+                      .where(*scope, a.occurred_at >= instants[index], a.occurred_at < instants[index + 1])
+                      .group_by(a.kind, a.rep_id)
+                      for index in range(len(buckets.periods))]
     result: Facts = {}
-    for index in range(len(buckets.periods)):
-        stmt = (
-            select(a.kind, a.rep_id, func.count().label("n"),
-                   _count_if(a.outcome == "connected").label("connected"))
-            .where(a.kind.in_(KIND_COLUMNS), *_scope(a.rep_id, rep_ids), a.occurred_at >= instants[index],
-                   a.occurred_at < instants[index + 1])
-            .group_by(a.kind, a.rep_id)
-        )
-        for kind, rep_id, n, connected in session.execute(stmt):
+    for stmt in statements:
+        for kind, rep_id, index, n, connected in session.execute(stmt):
             facts = result.setdefault((rep_id, index), {})
             facts[KIND_COLUMNS[kind]] = n
             if kind == "call":

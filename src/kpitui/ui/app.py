@@ -28,6 +28,9 @@ from kpitui.ui.show import problem
 
 if TYPE_CHECKING:
     from kpitui.ui.screens.home import RepHome
+    from kpitui.ui.screens.leaderboard import ManagerHome
+
+MANAGER_ROLES = ("manager", "admin")
 
 
 class KpituiApp(App[None]):
@@ -44,8 +47,11 @@ class KpituiApp(App[None]):
     period: var[Period | None] = var(None)
     """The period every rep screen shows; `[` / `]` / `w` change it."""
 
-    def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None) -> None:
+    def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None,
+                 standup: bool = False) -> None:
         super().__init__()
+        self.standup = standup
+        """Open straight in standup mode (`kpitui standup`)."""
         self.base_service = service
         self.svc: Kpitui | None = service if service.actor is not None else None
         self.demo = demo
@@ -71,10 +77,18 @@ class KpituiApp(App[None]):
         self._open_home(svc, replace=True)
 
     def _open_home(self, svc: Kpitui, replace: bool = False) -> None:
+        """Managers and admins land on the team leaderboard, reps on their own scorecard."""
         from kpitui.ui.screens.home import RepHome
+        from kpitui.ui.screens.leaderboard import ManagerHome
 
         self.period = Period.week_of(svc.today())
-        home = RepHome(svc)
+        home: Screen[None]
+        if svc.actor is not None and svc.actor.role in MANAGER_ROLES:
+            home = ManagerHome(svc, standup=self.standup)
+        else:
+            home = RepHome(svc)
+            if self.standup:
+                self.notify("Standup mode is for managers: here is your scorecard", severity="warning")
         if self.quitting:
             return
         if replace:
@@ -87,6 +101,72 @@ class KpituiApp(App[None]):
         from kpitui.ui.screens.home import RepHome
 
         return next((s for s in self.screen_stack if isinstance(s, RepHome)), None)
+
+    @property
+    def manager_home(self) -> ManagerHome | None:
+        from kpitui.ui.screens.leaderboard import ManagerHome
+
+        return next((s for s in self.screen_stack if isinstance(s, ManagerHome)), None)
+
+    def _back_to_manager_home(self) -> ManagerHome | None:
+        home = self.manager_home
+        if home is not None:
+            while self.screen is not home:
+                self.pop_screen()
+        return home
+
+    # -- the manager's side ----------------------------------------------------------------------------------------
+    def action_open_rep(self, ref: str) -> None:
+        """The drill-down of the rep named `ref` (email or name). The service decides who may see whom: a refusal
+        is shown as a notification and the leaderboard stays."""
+        from kpitui.ui.lineup import RepRef, ref_of
+        from kpitui.ui.screens.rep_detail import RepDetail
+
+        home = self._back_to_manager_home()
+        if home is None or self.svc is None:
+            return
+        reps = home.lineup
+        index = next((i for i, r in enumerate(reps) if ref in (r.ref, r.name)), None)
+        if index is None:
+            try:
+                person = self.svc.find_rep(ref)
+            except KpituiError as exc:
+                self.notify(problem(exc), severity="error", markup=False)
+                return
+            reps, index = [RepRef(person.id, person.name, ref_of(person), person.team)], 0
+        self.open_screen(RepDetail(self.svc, reps, index, home.scope_label, home.trend_key), home.select_rep)
+
+    def action_targets(self) -> None:
+        home = self._back_to_manager_home()
+        if home is not None:
+            home.action_targets()
+
+    def action_standup(self) -> None:
+        home = self._back_to_manager_home()
+        if home is not None:
+            home.action_standup()
+
+    def action_export_leaderboard(self) -> None:
+        home = self.manager_home
+        if home is not None and self.svc is not None and self.period is not None:
+            self.export_leaderboard(self.svc, self.period, home.board.team if home.board else home.team, home.sort)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_leaderboard(self, svc: Kpitui, period: Period, team: str | None, sort: str) -> Path | None:
+        from kpitui.output import emit
+
+        try:
+            board = svc.leaderboard(period, team=team, sort=sort)
+            slug = re.sub(r"[^a-z0-9]+", "-", clean_text(team or "all-teams").lower()).strip("-") or "team"
+            path = Path.cwd() / f"leaderboard-{slug}-{period.label}.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                emit(board, "csv", out)
+        except Exception as exc:  # shown, never a dead worker
+            self.call_from_thread(self.notify, "Export failed: " + problem(exc), severity="error", markup=False)
+            return None
+        self.call_from_thread(self.notify, clean_text(f"Leaderboard saved to {path}"), title="Exported",
+                              markup=False)
+        return path
 
     # -- period ----------------------------------------------------------------------------------------------------
     def _today(self) -> date:
@@ -176,11 +256,13 @@ class KpituiApp(App[None]):
         return path
 
 
-def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None) -> KpituiApp:
+def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,
+              standup: bool = False) -> KpituiApp:
     """The app as the CLI runs it: `db` and `actor` as resolved from --db / --as / the environment.
 
     `service` (tests, snapshots) replaces opening `db`; its actor, if any, is who is signed in. An actor that
-    cannot be found opens the picker with the reason shown, rather than failing to start.
+    cannot be found opens the picker with the reason shown, rather than failing to start. `standup` opens a
+    manager's app straight in standup mode.
     """
     if service is None:
         if demo and db is None:
@@ -195,4 +277,4 @@ def build_app(db: str | None, actor: str | None, *, demo: bool = False, service:
         except KpituiError as exc:
             problem = str(exc)
             service = Kpitui(service.db, zone=service.zone, clock=service.clock)
-    return KpituiApp(service, demo=demo, sign_in_problem=problem)
+    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup)

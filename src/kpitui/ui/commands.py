@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): log an activity, set the period, go to a screen, export the scorecard.
+"""The command palette (ctrl+p): log an activity, set the period, go to a screen, export the scorecard; for
+managers also go to a rep (fuzzy, by name or team), the targets editor, standup mode, export the leaderboard.
 
 Hits are built from `Content` with the matched letters styled by offset: `Matcher.highlight` would parse the
 candidate as markup (TRAPS.md), which breaks as soon as a command names user text.
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+
+from kpitui.ui.show import plain
 
 if TYPE_CHECKING:
     from kpitui.ui.app import KpituiApp
@@ -40,14 +43,30 @@ class KpituiCommands(Provider):
         ]
         if app.svc is None:
             return commands
-        commands += [
-            ("Log activity", app.action_log_activity, "Open the quick-log form (a)"),
-            ("Go to my deals", partial(app.action_go, "deals"), "Open pipeline by stage (D)"),
-            ("Go to my activities", partial(app.action_go, "activities"), "Filter, edit, delete (l)"),
-            ("Go home", partial(app.action_go, "home"), "Your scorecard"),
-            ("Export my scorecard (CSV)", app.action_export_scorecard,
-             "Write this period's scorecard to a CSV file in the current directory"),
-        ]
+        manager = app.manager_home
+        if manager is not None:
+            commands += [
+                ("Open targets editor", app.action_targets, "Reps × KPIs for this period (e)"),
+                ("Standup mode", app.action_standup, "Full screen, rep by rep (S)"),
+                ("Export leaderboard (CSV)", app.action_export_leaderboard,
+                 "Write the leaderboard in view to a CSV file in the current directory"),
+            ]
+            visible = {team_id for team_id, _name in manager.teams}
+            admin = app.svc.actor is None or app.svc.actor.role == "admin"
+            for person in manager.people.values():
+                if person.role == "rep" and (admin or person.team_id in visible):
+                    name = plain(person.name)
+                    commands.append((f"Go to rep: {name}", partial(app.action_open_rep, person.email or person.name),
+                                     f"Drill into {name} ({plain(person.team or 'no team')})"))
+        else:
+            commands += [
+                ("Log activity", app.action_log_activity, "Open the quick-log form (a)"),
+                ("Go to my deals", partial(app.action_go, "deals"), "Open pipeline by stage (D)"),
+                ("Go to my activities", partial(app.action_go, "activities"), "Filter, edit, delete (l)"),
+                ("Go home", partial(app.action_go, "home"), "Your scorecard"),
+                ("Export my scorecard (CSV)", app.action_export_scorecard,
+                 "Write this period's scorecard to a CSV file in the current directory"),
+            ]
         commands += [(f"Set period: {label}", partial(app.action_set_period, key), f"Show {label} ({key})")
                      for key, label in PERIODS]
         return commands

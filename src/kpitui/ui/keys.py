@@ -13,3 +13,9 @@ PERIOD_BINDINGS = [
             tooltip="week → month → quarter"),
     Binding("t", "app.this_period", "Today", id="period.current", tooltip="back to the one with today"),
 ]
+
+QUIET_PERIOD_BINDINGS = [
+    Binding(b.key, b.action, b.description, show=b.key == "w", key_display=b.key_display, id=b.id,
+            tooltip=b.tooltip) for b in PERIOD_BINDINGS
+]
+"""The same keys where the footer is crowded: only `w` shown, all of them in the help screen."""

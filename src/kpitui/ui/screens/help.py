@@ -18,7 +18,12 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kpitui.ui.screens.deals import MyDeals
     from kpitui.ui.screens.go_to import GoTo
     from kpitui.ui.screens.home import RepHome
+    from kpitui.ui.screens.leaderboard import ManagerHome
     from kpitui.ui.screens.picker import RepPicker
+    from kpitui.ui.screens.rep_detail import RepDetail
+    from kpitui.ui.screens.standup import Standup
+    from kpitui.ui.screens.target_history import TargetHistory
+    from kpitui.ui.screens.targets import TargetInput, TargetsEditor
 
     def bindings(owner: type) -> list[Binding]:
         return [b for b in owner.BINDINGS if isinstance(b, Binding)]
@@ -29,7 +34,10 @@ def sections() -> list[tuple[str, list[Binding]]]:
     return [("Everywhere", everywhere), ("Home", bindings(RepHome)), ("Log / edit activity", bindings(ActivityForm)),
             ("Activities (l)", bindings(ActivityList)), ("My deals (D)", bindings(MyDeals)),
             ("Move / close a deal", bindings(DealForm)), ("Go to (g)", bindings(GoTo)),
-            ("Who are you?", bindings(RepPicker))]
+            ("Who are you?", bindings(RepPicker)),
+            ("Leaderboard (managers)", bindings(ManagerHome)), ("Rep drill-down", bindings(RepDetail)),
+            ("Targets (e)", bindings(TargetsEditor)), ("Edit a target", bindings(TargetInput)),
+            ("Target history (h)", bindings(TargetHistory)), ("Standup (S)", bindings(Standup))]
 
 
 class HelpScreen(ModalScreen[None]):

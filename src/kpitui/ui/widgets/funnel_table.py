@@ -24,6 +24,10 @@ def _median(value: float | int | None) -> str:
 class FunnelTable(Widget):
     report: reactive[FunnelReport | None] = reactive(None)
 
+    def __init__(self, *, mine: str = "You", id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.mine = mine
+
     def render(self) -> Table | Text:
         report = self.report
         if report is None:
@@ -33,7 +37,7 @@ class FunnelTable(Widget):
         table = Table(box=None, padding=(0, 1), pad_edge=False, expand=True, show_edge=False,
                       header_style="bold")
         table.add_column("Step", no_wrap=True, ratio=None)
-        table.add_column("You", justify="right", no_wrap=True)
+        table.add_column(self.mine, justify="right", no_wrap=True)
         if bars:
             table.add_column("", no_wrap=True, ratio=1)
         table.add_column("→", justify="right", no_wrap=True)

@@ -63,7 +63,7 @@ class KpiBarChart(PlotextPlot):
             # plotext draws the first bar at the bottom: reverse so rank 1 is on top
             positions = list(range(1, count + 1))
             plt.bar(self.labels[::-1], self.values[::-1], orientation="horizontal", width=0.6,
-                    color="cyan", label=title or None)
+                    color="cyan")
             marked = [(t, p) for t, p in zip(self.targets[::-1], positions, strict=True) if t is not None]
             if marked:
                 plt.scatter([t for t, _ in marked], [p for _, p in marked], marker="┃", color="red",

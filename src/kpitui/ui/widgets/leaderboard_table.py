@@ -19,13 +19,13 @@ SHORT = {"conversations": "Convers.", "new_opps": "New opps", "avg_deal_size": "
          "open_pipeline": "Pipeline", "pipeline_coverage": "Coverage", "pipeline_velocity": "Velocity",
          "response_hours": "Resp. h", "forecast_accuracy": "Fcst acc", "new_customers": "New cust",
          "revenue_growth": "Rev. gr.", "call_review": "Review"}
-KPI_WIDTH = 10
-REP_WIDTH = 20
-TEAM_WIDTH = 13
+KPI_WIDTH = 9
+REP_WIDTH = 18
+TEAM_WIDTH = 11
 
 
 def short_label(key: str) -> str:
-    return "Score" if key == "score" else SHORT.get(key, KPIS[key].label)[:KPI_WIDTH - 2]
+    return "Score" if key == "score" else SHORT.get(key, KPIS[key].label)[:KPI_WIDTH - 1]
 
 
 def attainment_style(attainment: float | None) -> str:
@@ -67,7 +67,7 @@ class LeaderboardTable(DataTable[Text]):
         if with_team:
             self.add_column("Team", key="team", width=TEAM_WIDTH)
         for key in ["score", *keys]:
-            mark = " ↓" if key == sort else ""
+            mark = "↓" if key == sort else ""
             label = Text(short_label(key) + mark, style="bold reverse" if key == sort else "bold",
                          justify="right")
             self.add_column(label, key=key, width=KPI_WIDTH)

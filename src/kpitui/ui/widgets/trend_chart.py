@@ -36,11 +36,12 @@ class TrendChart(PlotextPlot):
         xs = list(range(1, len(self.weeks) + 1))
         shown = [(x, v) for x, v in zip(xs, self.values, strict=True) if v is not None]
         if shown:
-            plt.plot([x for x, _ in shown], [v for _, v in shown], marker="●", color="cyan",
+            plt.plot([x for x, _ in shown], [v for _, v in shown], marker="braille", color="cyan",
                      label=KPIS[self.key].label + unit)
+            plt.scatter([x for x, _ in shown], [v for _, v in shown], marker="●", color="cyan")
         aimed = [(x, t) for x, t in zip(xs, self.targets, strict=True) if t is not None]
         if aimed:
-            plt.plot([x for x, _ in aimed], [t for _, t in aimed], color="red", label="target")
+            plt.plot([x for x, _ in aimed], [t for _, t in aimed], marker="braille", color="red", label="target")
         # every other week label (W31, W33, ...) so they do not run into each other
         ticks = xs[::2] if len(xs) > 7 else xs
         plt.xticks(ticks, [self.weeks[x - 1].split("-")[-1] for x in ticks])
