@@ -519,8 +519,11 @@ def worker_queries(args: argparse.Namespace) -> dict[str, Any]:
         svc.leaderboard(period, team=who["team"])
 
     def drill() -> None:
-        svc.scorecard(period, who["email"])
-        svc.funnel(period, rep=who["email"])
+        if hasattr(svc, "drilldown"):  # one pass for both (kpitui >= the drill-down service)
+            svc.drilldown(period, who["email"])
+        else:
+            svc.scorecard(period, who["email"])
+            svc.funnel(period, rep=who["email"])
 
     k, f = timed_alternating(lb_all, lambda: floor_leaderboard(conn, fp, None), runs)
     figures["leaderboard_all"] = {**summary(k), "floor": summary(f)}
