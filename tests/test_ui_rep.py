@@ -267,3 +267,16 @@ async def test_k_shows_every_kpi(db: Database, build: Builder) -> None:
         await press(pilot, "k")
         assert not app.screen.query_one("#all-kpis-panel").display
         assert "Recent activities" in screen_text(app)
+
+
+async def test_an_empty_database_says_how_to_get_started(tmp_path: Path) -> None:
+    from kpitui.store.db import Database
+    from kpitui.store.schema import ensure_schema
+    from kpitui.ui.app import build_app
+
+    empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+    ensure_schema(empty)
+    app = build_app(None, None, service=service(empty))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "kpitui import reps" in screen_text(app)
