@@ -157,9 +157,25 @@ def _date(text: str) -> date:
         raise InvalidInput(f"{text!r} is not a real date (YYYY-MM-DD)") from None
 
 
+MIN_YEAR, MAX_YEAR = 1970, 2999
+
+
 def parse_period(text: str, today: date) -> Period:
     """Parse any form of DESIGN.md section 3; relative forms are taken relative to local `today`."""
-    raw = (text or "").strip()
+    period = _parse_period((text or "").strip(), today)
+    if not (MIN_YEAR <= period.start.year and period.last_day.year <= MAX_YEAR):
+        raise InvalidInput(f"period {period.label!r}: years from {MIN_YEAR} to {MAX_YEAR} only")
+    return period
+
+
+def _parse_period(raw: str, today: date) -> Period:
+    try:
+        return _parse_period_form(raw, today)
+    except ValueError:  # a date the calendar does not have, e.g. year 0
+        raise InvalidInput(f"{raw!r} is not a period on the calendar: use {PERIOD_HELP}") from None
+
+
+def _parse_period_form(raw: str, today: date) -> Period:
     word = raw.lower()
     relative = {
         "today": lambda: Period.day(today),
