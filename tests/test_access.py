@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Builder, local, service
 
+from conftest import Builder, local, service
 from kpitui.domain.errors import AccessDenied
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database
