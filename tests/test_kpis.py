@@ -352,3 +352,10 @@ def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Buil
         for rep in rows[:3]:
             assert big.kpis[rep.id] == small.kpis[rep.id]
     assert sum(m.kpis[rows[0].id]["calls"] for m in many) > 0
+
+
+def test_a_trend_of_the_current_month_ends_this_week(db: Database, north: dict[str, int]) -> None:
+    svc = service(db, now=local(2026, 11, 4, 12))  # Wednesday of 2026-W45
+    november = parse_period("2026-11", date(2026, 11, 4))
+    assert svc.trend("calls", rep="Ada Ames", until=november).points[-1].period.label == "2026-W45"
+    assert svc.trend("calls", rep="Ada Ames", until=OCT).points[-1].period.label == "2026-W44"  # 31 Oct

@@ -311,11 +311,12 @@ class Kpitui:
         return FunnelReport(group.period, person.name, person.team, mine, team_funnel, findings)
 
     def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:
-        """Weekly values of one KPI for the `weeks` weeks ending with the week of `until` (default: this
-        week), with each week's target."""
+        """Weekly values of one KPI for the `weeks` weeks ending with the week of `until`'s last day, or of
+        today when that is earlier (no empty future weeks), with each week's target."""
         kpi(key)
         person = self._rep_for_detail(rep)
-        last = Period.week_of((until or Period.week_of(self.today())).last_day)
+        last_day = min(until.last_day, self.today()) if until else self.today()
+        last = Period.week_of(max(last_day, until.start) if until else last_day)
         periods = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
         series = self.kpi_series(periods, [person], only=[key])
         return Trend(key, person.name, [TrendPoint(t.period, t.kpis[person.id][key], t.targets[person.id].get(key))

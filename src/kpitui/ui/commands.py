@@ -20,6 +20,8 @@ from kpitui.ui.show import plain
 if TYPE_CHECKING:
     from kpitui.ui.app import KpituiApp
 
+# Hit help text is parsed as markup by the palette: it never holds user text (names, teams).
+HELP_GO_TO_REP = "Scorecard, funnel, trend, activities and deals of this rep"
 PERIODS = (("this-week", "this week"), ("this-month", "this month"), ("this-quarter", "this quarter"),
            ("last-week", "last week"), ("last-month", "last month"), ("last-quarter", "last quarter"))
 
@@ -57,7 +59,7 @@ class KpituiCommands(Provider):
                 if person.role == "rep" and (admin or person.team_id in visible):
                     name = plain(person.name)
                     commands.append((f"Go to rep: {name}", partial(app.action_open_rep, person.email or person.name),
-                                     f"Drill into {name} ({plain(person.team or 'no team')})"))
+                                     HELP_GO_TO_REP))
         else:
             commands += [
                 ("Log activity", app.action_log_activity, "Open the quick-log form (a)"),

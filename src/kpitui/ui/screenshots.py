@@ -1,4 +1,5 @@
-"""SVG screenshots of every rep screen on the demo data: `python -m kpitui.ui.screenshots [--out screens]`.
+"""SVG screenshots of every rep and manager screen on the demo data: `python -m kpitui.ui.screenshots [--out
+screens]`.
 
 Runs the app headless on a fresh copy of sample.db (built by seeding when missing, which takes a while) with the
 demo's frozen clock, drives it with the same keys a rep would press, and saves one SVG per screen.
@@ -27,6 +28,18 @@ SHOTS: dict[str, list[str] | None] = {
     "deal-won": ["D", "w"],
     "help": ["question_mark"],
     "command-palette": ["ctrl+p"],
+}
+# the same, signed in as the demo's first manager; the history shot sets one target first (on the demo copy)
+MANAGER_SHOTS: dict[str, list[str]] = {
+    "manager-leaderboard": [],
+    "manager-sorted-by-win-rate": ["s", "s", "s", "s", "s"],
+    "manager-drill-down": ["down", "enter"],
+    "manager-drill-down-deals": ["down", "enter", "d"],
+    "manager-targets": ["e"],
+    "manager-target-edit": ["e", "down", "right", "enter"],
+    "manager-target-history": ["e", "down", "right", "enter", "1", "2", "enter", "h"],
+    "manager-standup": ["S"],
+    "manager-palette": ["ctrl+p"],
 }
 
 
@@ -62,12 +75,25 @@ def default_rep(db: str) -> str:
         svc.db.dispose()
 
 
+def default_manager(db: str) -> str:
+    """The first person with the manager role (by name), so the leaderboard is one team's."""
+    from kpitui.services import Kpitui
+
+    svc = Kpitui.open(db)
+    try:
+        return next(p.email or p.name for p in svc.people() if p.role == "manager")
+    finally:
+        svc.db.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("screens"), help="directory for the SVGs (screens/)")
     parser.add_argument("--as", dest="actor", default=None, help="the rep to show (default: top of the board)")
     parser.add_argument("--size", default="120x36", help="terminal size, WIDTHxHEIGHT (default 120x36)")
-    parser.add_argument("--only", nargs="*", default=None, choices=list(SHOTS), help="just these screens")
+    parser.add_argument("--manager", default=None, help="the manager to show (default: the first by name)")
+    parser.add_argument("--only", nargs="*", default=None, choices=[*SHOTS, *MANAGER_SHOTS],
+                        help="just these screens")
     args = parser.parse_args(argv)
     width, height = (int(part) for part in args.size.lower().split("x"))
 
@@ -82,6 +108,15 @@ def main(argv: list[str] | None = None) -> None:
         app = build_app(db, None if keys is None else actor, demo=True)
         target = args.out / f"{name}.svg"
         asyncio.run(shoot(app, keys or [], target, (width, height)))
+        app.base_service.db.dispose()
+        print(target)
+    manager = args.manager or default_manager(db)
+    for name, keys in MANAGER_SHOTS.items():
+        if args.only and name not in args.only:
+            continue
+        app = build_app(db, manager, demo=True)
+        target = args.out / f"{name}.svg"
+        asyncio.run(shoot(app, keys, target, (width, height)))
         app.base_service.db.dispose()
         print(target)
 

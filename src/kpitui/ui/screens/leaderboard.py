@@ -23,7 +23,7 @@ from kpitui.domain.periods import Period
 from kpitui.domain.reports import Leaderboard
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
-from kpitui.ui.keys import PERIOD_BINDINGS
+from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
 from kpitui.ui.lineup import RepRef, lineup
 from kpitui.ui.screens.choose import NOTHING, ChooseOne
 from kpitui.ui.show import plain, problem
@@ -38,10 +38,11 @@ DEFAULT_TREND = "conversations"
 
 
 def board_keys(scorecard: list[str], sort: str) -> list[str]:
-    """The KPI columns: the team's scorecard, the lagging ones, and the sort KPI when it is none of those."""
+    """The KPI columns: the team's scorecard, the lagging ones, and the sort KPI first when it is none of those
+    (so it is in view without scrolling)."""
     keys = [*scorecard, *(k for k in LAGGING if k not in scorecard)]
     if sort in KPIS and sort not in keys:
-        keys.append(sort)
+        keys.insert(0, sort)
     return keys
 
 
@@ -55,7 +56,7 @@ class ManagerHome(Screen[None]):
         Binding("K", "sort_menu", "Sort by…", key_display="K", id="manager.sort_menu",
                 tooltip="choose any KPI of the catalogue"),
         Binding("T", "choose_team", "Team", key_display="T", id="manager.team", tooltip="another of your teams"),
-        *PERIOD_BINDINGS,
+        *QUIET_PERIOD_BINDINGS,
         Binding("e", "targets", "Targets", id="manager.targets", tooltip="reps × KPIs for this period"),
         Binding("S", "standup", "Standup", key_display="S", id="manager.standup",
                 tooltip="full screen, rep by rep"),
@@ -102,7 +103,7 @@ class ManagerHome(Screen[None]):
                 chart_panel.border_title = "Chart"
                 chart_panel.border_subtitle = "sorted column · ┃ target"
                 yield KpiBarChart(id="board-chart")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.period is None:  # type: ignore[attr-defined]

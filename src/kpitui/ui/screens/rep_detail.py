@@ -133,7 +133,7 @@ class RepDetail(Screen[int | None]):
                     yield ActivityTable(compact=True, id="detail-activities")
                 with TabPane("Deals", id="deals"):
                     yield DealTable(id="detail-deals")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show_breadcrumb()
@@ -155,8 +155,7 @@ class RepDetail(Screen[int | None]):
     def load(self, rep: RepRef, period: Period, key: str) -> None:
         worker = get_current_worker()
         try:
-            card = self.svc.scorecard(period, rep.ref)
-            funnel = self.svc.funnel(period, rep=rep.ref)
+            card, funnel = self.svc.drilldown(period, rep.ref)
             trend = self.svc.trend(key, rep=rep.ref, weeks=WEEKS, until=period)
             activities = self.svc.activities(rep=rep.ref, period=period, limit=RECENT)
             deals = self.svc.deals(rep=rep.ref, limit=200)

@@ -57,7 +57,7 @@ class StandupTile(Vertical):
         self.query_one(Digits).update(big_number(line))
         target = MISSING if line.target is None else format_kpi(line.key, line.target, compact=True)
         self.query_one(".standup-target", Static).update(
-            Content.assemble(("of ", ""), (target, "bold"), ("  ·  ", ""), (format_ratio(line.attainment), "bold")))
+            Content.assemble(("of ", ""), (target, "bold"), (" · ", ""), (format_ratio(line.attainment), "bold")))
         for name in ("-good", "-close", "-low", "-none"):
             self.set_class(name == attainment_class(line.attainment), name)
 
@@ -108,7 +108,7 @@ class Standup(Screen[int | None]):
                 panel.border_title = "Funnel  (→ conversion · team median)"
                 yield FunnelTable(mine="Rep", id="standup-funnel")
             yield Static(id="standup-diagnosis", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._show_head()
@@ -123,8 +123,7 @@ class Standup(Screen[int | None]):
     def load(self, rep: RepRef, period: Period) -> None:
         worker = get_current_worker()
         try:
-            card = self.svc.scorecard(period, rep.ref)
-            funnel = self.svc.funnel(period, rep=rep.ref)
+            card, funnel = self.svc.drilldown(period, rep.ref)
         except Exception as exc:
             self.post_message(self.Failed(problem(exc)))
             return

@@ -104,7 +104,7 @@ class TargetHistory(Screen[None]):
             for label, key, width in self.COLUMNS:
                 table.add_column(label, key=key, width=width)
             yield table
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         period = self.app.period  # type: ignore[attr-defined]

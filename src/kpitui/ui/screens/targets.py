@@ -25,7 +25,7 @@ from kpitui.domain.periods import Period
 from kpitui.domain.reports import TargetSheet
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
-from kpitui.ui.keys import PERIOD_BINDINGS
+from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
 from kpitui.ui.show import plain, problem, user_text
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 
@@ -155,7 +155,7 @@ class TargetsEditor(Screen[None]):
         Binding("c", "copy_forward", "Copy prev.", id="targets.copy",
                 tooltip="copy the previous period's targets where this one has none"),
         Binding("h", "history", "History", id="targets.history", tooltip="who changed which target, when"),
-        *PERIOD_BINDINGS,
+        *QUIET_PERIOD_BINDINGS,
         Binding("r", "reload", "Refresh", show=False, id="targets.reload"),
     ]
 
@@ -186,7 +186,7 @@ class TargetsEditor(Screen[None]):
             panel.border_title = "Targets"
             panel.border_subtitle = "Enter edit · bold: set here · dim: the team default applies"
             yield TargetGrid(id="target-grid")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(TargetGrid).focus()

@@ -97,7 +97,7 @@ class LeaderboardTable(DataTable[Text]):
         return cells
 
     def _total_cells(self, board: Leaderboard, keys: list[str], with_team: bool) -> list[Text]:
-        cells = [Text("Σ", style="bold", justify="right"), Text("Team total", style="bold")]
+        cells = [Text("Σ", style="bold", justify="right"), Text("Total" if with_team else "Team total", style="bold")]
         if with_team:
             cells.append(Text(""))
         cells.append(Text(""))
