@@ -359,3 +359,10 @@ def test_a_trend_of_the_current_month_ends_this_week(db: Database, north: dict[s
     november = parse_period("2026-11", date(2026, 11, 4))
     assert svc.trend("calls", rep="Ada Ames", until=november).points[-1].period.label == "2026-W45"
     assert svc.trend("calls", rep="Ada Ames", until=OCT).points[-1].period.label == "2026-W44"  # 31 Oct
+
+
+def test_history_gives_each_kpi_over_the_last_periods(db: Database, north: dict[str, int]) -> None:
+    svc = service(db)
+    history = svc.history(OCT, ["calls", "revenue"], rep="Ada Ames", count=3)
+    assert history["calls"] == [0, 1, 3]  # August, September (the 23:59:59 voicemail), October
+    assert history["revenue"] == [Decimal("0.00"), Decimal("300.00"), Decimal("1500.50")]

@@ -280,3 +280,17 @@ async def test_an_empty_database_says_how_to_get_started(tmp_path: Path) -> None
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "kpitui import reps" in screen_text(app)
+
+
+async def test_tiles_show_a_sparkline_of_the_last_periods(db: Database, build: Builder) -> None:
+    from kpitui.ui.widgets.kpi_tile import sparkline
+
+    fill(build)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = app.screen.query_one("#tile-conversations", KpiTile)
+        svc = app.svc  # type: ignore[attr-defined]
+        expected = svc.history(app.period, ["conversations"])["conversations"]  # type: ignore[attr-defined]
+        assert shown.history == expected and len(expected) == 8
+        assert sparkline(expected) in tile(app, "conversations")

@@ -229,7 +229,17 @@ class Kpitui:
         previous, current = self.kpi_series([period.previous(), period], [person])
         return self._scorecard(person, previous, current)
 
-    def drilldown(self, period: Period, rep: str) -> tuple[Scorecard, FunnelReport]:
+    def history(self, period: Period, keys: Sequence[str], rep: str | None = None,
+                count: int = 8) -> dict[str, list[KpiValue]]:
+        """Each KPI over the `count` periods of `period`'s kind ending with it, oldest first (tile sparklines)."""
+        for key in keys:
+            kpi(key)
+        person = self._rep_for_detail(rep)
+        periods = [period.shifted(-i) for i in range(count - 1, -1, -1)]
+        series = self.kpi_series(periods, [person], only=list(keys))
+        return {key: [t.kpis[person.id][key] for t in series] for key in keys}
+
+    def drilldown(self, period: Period, rep: str | None = None) -> tuple[Scorecard, FunnelReport]:
         """A rep's scorecard and funnel together: one handful of queries over the rep's team for both."""
         person = self._rep_for_detail(rep)
         members = self._team_of(person)

@@ -49,6 +49,7 @@ class RepHome(Screen[None]):
         card: Scorecard
         funnel: FunnelReport
         recent: list[ActivityRecord]
+        history: dict[str, list[object]]  # scorecard KPI -> values over the last periods, for the tiles
 
     @dataclass
     class Failed(Message):
@@ -108,14 +109,14 @@ class RepHome(Screen[None]):
     def load(self, period: Period) -> None:
         worker = get_current_worker()
         try:
-            card = self.svc.scorecard(period)
-            funnel = self.svc.funnel(period)
+            card, funnel = self.svc.drilldown(period)
+            history = self.svc.history(period, [line.key for line in card.lines if line.in_scorecard])
             recent = self.svc.activities(period=period, limit=RECENT)
         except Exception as exc:  # shown, never a dead worker
             self.post_message(self.Failed(problem(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Loaded(period, card, funnel, recent))
+            self.post_message(self.Loaded(period, card, funnel, recent, history))
 
     async def on_rep_home_loaded(self, message: Loaded) -> None:
         if message.period != self.app.period:  # type: ignore[attr-defined]
@@ -126,7 +127,7 @@ class RepHome(Screen[None]):
         assert actor is not None
         self.query_one(RepBanner).show(card.rep, card.team, card.period, self.svc.today(), card.score,
                                        score_known=True)
-        await self._show_tiles(card)
+        await self._show_tiles(card, message.history)
         self.query_one(FunnelTable).report = message.funnel
         self.query_one(FunnelChart).show(message.funnel)
         self._show_diagnosis(message.funnel)
@@ -137,7 +138,7 @@ class RepHome(Screen[None]):
         self.remove_class("-loading")
         self.notify(clean_text(message.problem), severity="error", markup=False)
 
-    async def _show_tiles(self, card: Scorecard) -> None:
+    async def _show_tiles(self, card: Scorecard, history: dict[str, list[object]]) -> None:
         """One tile per KPI of the rep's scorecard (which KPIs may differ per team)."""
         tiles = self.query_one("#tiles", Horizontal)
         lines = [line for line in card.lines if line.in_scorecard]
@@ -148,7 +149,7 @@ class RepHome(Screen[None]):
             await tiles.mount_all(shown)
         previous = card.period.previous().label
         for tile, line in zip(shown, lines, strict=True):
-            tile.show(line, previous)
+            tile.show(line, previous, history.get(line.key))
 
     def _show_diagnosis(self, funnel: FunnelReport) -> None:
         """The coaching diagnosis in plain words, so a rep sees what their manager will see."""

@@ -22,6 +22,21 @@ def attainment_bar(attainment: float | None, width: int, style: str) -> Content:
     return Content.assemble(("█" * filled, style), ("░" * (cells - filled), MUTED), " ", (label, style))
 
 
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[object]) -> str:
+    """The last periods' values as bars, lowest to highest; a gap where a period has no value."""
+    numbers = [None if v is None else float(v) for v in values]  # type: ignore[arg-type]
+    present = [n for n in numbers if n is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    span = high - low
+    return "".join(" " if n is None else SPARKS[0 if not span else round((n - low) / span * (len(SPARKS) - 1))]
+                   for n in numbers)
+
+
 def change_line(line: ScorecardLine, previous_label: str, width: int) -> Content:
     """'▲ 20% vs 2026-W42 (10)', shortened to fit; green when the change is an improvement."""
     previous = format_kpi(line.key, line.previous, compact=True)
@@ -46,11 +61,15 @@ class KpiTile(Widget):
         super().__init__(id=id or f"tile-{key}", classes="kpi-tile")
         self.key = key
         self.previous_label = ""
+        self.history: list[object] = []
         self.border_title = KPIS[key].label
 
-    def show(self, line: ScorecardLine, previous_label: str) -> None:
+    def show(self, line: ScorecardLine, previous_label: str, history: list[object] | None = None) -> None:
+        """`history`: this KPI over the last periods of the same kind, oldest first, this one last."""
         self.previous_label = previous_label
+        self.history = history or []
         self.line = line
+        self.refresh()
         self.set_class(line.status == "behind", "-behind")
         self.set_class(line.status == "ahead", "-ahead")
 
@@ -67,6 +86,10 @@ class KpiTile(Widget):
         else:
             headline = value + Content.styled("  no target", MUTED)
             bar = Content.styled("no target set", MUTED)
+        spark = sparkline(self.history)
+        room = width - headline.cell_length - 1
+        if spark and room >= len(spark):
+            headline = headline + " " * (room - len(spark) + 1) + Content.styled(spark, "$accent")
         projected = format_kpi(line.key, line.projected, compact=True)
         if line.status:
             pace = Content.assemble(("pace ", MUTED), projected, " ", (line.status, f"bold {status_style}"))
