@@ -12,6 +12,7 @@ from kpitui.domain.reports import Leaderboard
 from kpitui.ui.show import plain
 
 LABEL_WIDTH = 12
+MAX_BARS = 20
 
 
 def chart_number(key: str, value: object) -> float | None:
@@ -33,6 +34,7 @@ class KpiBarChart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.key = ""
+        self.total = 0
         self.labels: list[str] = []
         self.values: list[float] = []
         self.targets: list[float | None] = []
@@ -40,7 +42,8 @@ class KpiBarChart(PlotextPlot):
     def show(self, board: Leaderboard, key: str) -> None:
         """Rank order from the top; a rep without a value gets an empty bar, without a target no marker."""
         self.key = key
-        rows = board.rows
+        rows = board.rows[:MAX_BARS]  # the top of the ranking: hundreds of one-cell bars say nothing
+        self.total = len(board.rows)
         self.labels = [short_name(r.rep) for r in rows]
         if key == "score":
             self.values = [chart_number(key, r.score) or 0.0 for r in rows]
@@ -57,6 +60,8 @@ class KpiBarChart(PlotextPlot):
         title = "Score (%)" if self.key == "score" else KPIS[self.key].label if self.key else ""
         if KPIS.get(self.key) is not None and KPIS[self.key].unit == "ratio":
             title += " (%)"
+        if self.total > len(self.labels):
+            title += f" · top {len(self.labels)} of {self.total}"
         plt.title(title)
         count = len(self.labels)
         if count:
