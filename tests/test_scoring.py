@@ -121,3 +121,13 @@ def test_diagnosis_low_volume_and_long_cycle() -> None:
     team = {"activity_volume": 120.0, "cycle_days": 40.0}
     codes = [f.code for f in diagnose(rep, _funnel([20, 5, 2, 1, 1, 1]), team, _funnel([100, 30, 10, 3, 2, 1]))]
     assert codes[:1] == ["low_activity"] and "long_cycle" in codes
+
+
+def test_quality_at_the_team_median_is_not_flagged_even_when_low() -> None:
+    team_funnel = _funnel([100, 30, 10, 3, 2, 1])
+    at_median = diagnose(_kpis(calls=100, call_review=3.0), team_funnel, {"call_review": 3.0}, team_funnel)
+    assert "low_quality" not in [f.code for f in at_median]
+    below = diagnose(_kpis(calls=100, call_review=2.8), team_funnel, {"call_review": 3.0}, team_funnel)
+    assert "low_quality" in [f.code for f in below]  # under 3.5 and under the team
+    gap = diagnose(_kpis(calls=100, csat=3.9), team_funnel, {"csat": 4.6}, team_funnel)
+    assert "low_quality" in [f.code for f in gap]  # well below the team, though above 3.5

@@ -18,7 +18,8 @@ HIGH_VOLUME = 1.2
 WEAK_RATE = 0.7  # a step converting below 70 % of the team median
 THIN = 0.7
 LONG_CYCLE = 1.3
-QUALITY_FLOOR = 3.5  # on the 1-5 scales
+QUALITY_FLOOR = 3.5  # on the 1-5 scales: below it and below the team median
+QUALITY_ALARM = 2.5  # below it whatever the team does
 QUALITY_GAP = 0.5
 
 
@@ -91,7 +92,9 @@ def diagnose(rep: Mapping[str, KpiValue], rep_funnel: Sequence[FunnelStep],
         mine_q, team_q = rep.get(key), team.get(key)
         if mine_q is None:
             continue
-        if float(mine_q) < QUALITY_FLOOR or (team_q is not None and float(mine_q) < team_q - QUALITY_GAP):
+        mine_f = float(mine_q)
+        below_floor = mine_f < QUALITY_FLOOR and (team_q is None or mine_f < team_q)
+        if mine_f < QUALITY_ALARM or below_floor or (team_q is not None and mine_f < team_q - QUALITY_GAP):
             team_text = f" (team median {team_q:.1f})" if team_q is not None else ""
             findings.append(Finding("low_quality", f"Quality: {label} averages {float(mine_q):.1f} of 5"
                                                    f"{team_text}."))
