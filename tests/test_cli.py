@@ -214,3 +214,19 @@ def test_seed_and_import_show_a_progress_bar_on_a_terminal(tmp_path: Path) -> No
     assert "seed" in text and "Seeded" in text
     piped = kpitui(tmp_path / "pipe.db", "seed", "--reps", "4", "--days", "30")
     assert piped.stderr == ""  # not a terminal: no progress bar
+
+
+def test_a_mistyped_database_path_is_an_error_not_an_empty_database(tmp_path: Path) -> None:
+    missing = tmp_path / "sampel.db"
+    done = kpitui(missing, "leaderboard", ok=False)
+    assert done.returncode != 0
+    assert "there is no database at" in done.stderr and "init" in done.stderr
+    assert not missing.exists()
+    kpitui(missing, "init")  # creating one is explicit
+    assert missing.exists()
+    kpitui(missing, "leaderboard")
+
+
+def test_errors_are_one_line_even_when_long(team_db: Path) -> None:
+    refused = kpitui(team_db, "--as", "ada@example.com", "scorecard", "--rep", "Bo Brandt", ok=False)
+    assert len(refused.stderr.strip().splitlines()) == 1

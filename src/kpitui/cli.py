@@ -42,7 +42,7 @@ def fail(message: str, code: int = 2) -> None:
 
     from kpitui.domain.text import clean_text
 
-    Console(stderr=True, highlight=False).print(Text("error: ", style="bold red") + Text(clean_text(message,
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text("error: ", style="bold red") + Text(clean_text(message,
                                                                                                    multiline=True)))
     sys.exit(code)
 
@@ -87,8 +87,23 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
     import os
 
     ctx.obj = Context(db, actor or os.environ.get("KPITUI_USER") or None)
+    if ctx.invoked_subcommand not in CREATES_DATABASE:
+        _require_existing_database(db or os.environ.get("KPITUI_DB"))
     if ctx.invoked_subcommand is None:
         _run_app(ctx.obj.db_arg, ctx.obj.actor)
+
+
+CREATES_DATABASE = {"init", "import", "seed", "demo"}
+
+
+def _require_existing_database(named: str | None) -> None:
+    """A database named by --db / KPITUI_DB must exist, except for commands that create one: a typo in the
+    path would otherwise open a new, empty database and show zeros as if they were the team's numbers."""
+    from kpitui.domain.errors import InvalidInput
+
+    if named and "://" not in named and not Path(named).expanduser().exists():
+        raise InvalidInput(f"there is no database at {named}: check the path, or create one with "
+                           f"`kpitui --db {named} init`")
 
 
 def _run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool = False) -> None:

@@ -23,7 +23,7 @@ from kpitui.ui.keys import PERIOD_BINDINGS
 from kpitui.ui.show import problem
 from kpitui.ui.widgets.activity_table import ActivityTable
 from kpitui.ui.widgets.banner import RepBanner
-from kpitui.ui.widgets.funnel_chart import FunnelChart
+from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
 from kpitui.ui.widgets.kpi_tile import KpiTile
@@ -68,7 +68,7 @@ class RepHome(Screen[None]):
                 with Horizontal(id="overview"):
                     with Vertical(id="funnel-panel", classes="panel") as funnel_panel:
                         funnel_panel.border_title = "Funnel"
-                        funnel_panel.border_subtitle = "you vs team median"
+                        funnel_panel.border_subtitle = legend("you")
                         yield FunnelTable(id="funnel")
                         yield Static(id="diagnosis", markup=False)
                         yield FunnelChart(id="funnel-chart")

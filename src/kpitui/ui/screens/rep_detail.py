@@ -30,7 +30,7 @@ from kpitui.ui.lineup import RepRef
 from kpitui.ui.show import problem, user_text
 from kpitui.ui.widgets.activity_table import ActivityTable
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
-from kpitui.ui.widgets.funnel_chart import FunnelChart
+from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_tile import KpiTile
 from kpitui.ui.widgets.trend_chart import TrendChart
@@ -122,7 +122,7 @@ class RepDetail(Screen[int | None]):
         with Horizontal(id="detail-body"):
             with Vertical(id="detail-funnel-panel", classes="panel") as funnel_panel:
                 funnel_panel.border_title = "Funnel"
-                funnel_panel.border_subtitle = "rep vs team median"
+                funnel_panel.border_subtitle = legend("rep")
                 yield FunnelTable(mine="Rep", id="detail-funnel")
                 yield Static(id="detail-diagnosis", markup=False)
                 yield FunnelChart(mine="rep", id="detail-funnel-chart")

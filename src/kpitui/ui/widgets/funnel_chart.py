@@ -3,10 +3,18 @@ widget (`labels`, `values`, `team_values`) so tests read the chart's data."""
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual_plotext import PlotextPlot
 
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.reports import FunnelReport
+
+MINE_COLOR, TEAM_COLOR = "cyan", "orange"
+
+
+def legend(mine: str) -> Content:
+    """The colour key, for the panel's subtitle."""
+    return Content.assemble(("██", "#00d7d7"), f" {mine}  ", ("██", "#ff8700"), " team median")
 
 
 class FunnelChart(PlotextPlot):
@@ -24,7 +32,8 @@ class FunnelChart(PlotextPlot):
         self.labels = [KPIS[step.key].label for step in report.steps]
         self.values = [float(step.value or 0) for step in report.steps]
         self.team_values = [float(step.value or 0) for step in report.team_median]
-        # top of the funnel on top: plotext draws the first horizontal bar at the bottom
+        # Top of the funnel on top: plotext draws the first horizontal bar at the bottom. No plotext legend: its
+        # markers drew as blank cells here and it covered the calls bars; `legend()` is the key, shown by the panel.
         plt.multiple_bar(self.labels[::-1], [self.values[::-1], self.team_values[::-1]],
-                         labels=[self.mine, "team median"], orientation="horizontal", width=0.6)
+                         orientation="horizontal", width=0.6, color=[MINE_COLOR, TEAM_COLOR])
         self.refresh()
