@@ -42,8 +42,8 @@ def fail(message: str, code: int = 2) -> None:
 
     from kpitui.domain.text import clean_text
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text("error: ", style="bold red") + Text(clean_text(message,
-                                                                                                   multiline=True)))
+    line = Text("error: ", style="bold red") + Text(clean_text(message, multiline=True))
+    Console(stderr=True, highlight=False, soft_wrap=True).print(line)
     sys.exit(code)
 
 
