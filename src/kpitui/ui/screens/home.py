@@ -26,7 +26,7 @@ from kpitui.ui.widgets.banner import RepBanner
 from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
-from kpitui.ui.widgets.kpi_tile import KpiTile
+from kpitui.ui.widgets.kpi_tile import show_tiles
 
 RECENT = 50
 
@@ -127,7 +127,7 @@ class RepHome(Screen[None]):
         assert actor is not None
         self.query_one(RepBanner).show(card.rep, card.team, card.period, self.svc.today(), card.score,
                                        score_known=True)
-        await self._show_tiles(card, message.history)
+        await show_tiles(self.query_one("#tiles", Horizontal), card, message.history)
         self.query_one(FunnelTable).report = message.funnel
         self.query_one(FunnelChart).show(message.funnel)
         self._show_diagnosis(message.funnel)
@@ -137,19 +137,6 @@ class RepHome(Screen[None]):
     def on_rep_home_failed(self, message: Failed) -> None:
         self.remove_class("-loading")
         self.notify(clean_text(message.problem), severity="error", markup=False)
-
-    async def _show_tiles(self, card: Scorecard, history: dict[str, list[object]]) -> None:
-        """One tile per KPI of the rep's scorecard (which KPIs may differ per team)."""
-        tiles = self.query_one("#tiles", Horizontal)
-        lines = [line for line in card.lines if line.in_scorecard]
-        shown = list(tiles.query(KpiTile))
-        if [t.key for t in shown] != [line.key for line in lines]:
-            await tiles.remove_children()
-            shown = [KpiTile(line.key) for line in lines]
-            await tiles.mount_all(shown)
-        previous = card.period.previous().label
-        for tile, line in zip(shown, lines, strict=True):
-            tile.show(line, previous, history.get(line.key))
 
     def _show_diagnosis(self, funnel: FunnelReport) -> None:
         """The coaching diagnosis in plain words, so a rep sees what their manager will see."""

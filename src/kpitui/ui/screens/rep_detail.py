@@ -32,7 +32,7 @@ from kpitui.ui.widgets.activity_table import ActivityTable
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
-from kpitui.ui.widgets.kpi_tile import KpiTile
+from kpitui.ui.widgets.kpi_tile import show_tiles
 from kpitui.ui.widgets.trend_chart import TrendChart
 
 TREND_KEYS = ("conversations", "meetings", "new_opps", "revenue", "calls", "proposals", "won_deals", "win_rate",
@@ -171,7 +171,7 @@ class RepDetail(Screen[int | None]):
         self.remove_class("-loading")
         self.loaded_once = True
         self.card, self.funnel, self.trend = message.card, message.funnel, message.trend
-        await self._show_tiles(message.card)
+        await show_tiles(self.query_one("#detail-tiles", Horizontal), message.card)
         self.query_one(FunnelTable).report = message.funnel
         self.query_one("#detail-diagnosis", Static).update(diagnosis_content(message.funnel))
         self.query_one(FunnelChart).show(message.funnel)
@@ -186,18 +186,6 @@ class RepDetail(Screen[int | None]):
         self.notify(clean_text(message.problem), severity="error", markup=False)
         if not self.loaded_once:
             self.dismiss(None)  # e.g. not your team: stay where you were
-
-    async def _show_tiles(self, card: Scorecard) -> None:
-        tiles = self.query_one("#detail-tiles", Horizontal)
-        lines = [line for line in card.lines if line.in_scorecard]
-        shown = list(tiles.query(KpiTile))
-        if [t.key for t in shown] != [line.key for line in lines]:
-            await tiles.remove_children()
-            shown = [KpiTile(line.key) for line in lines]
-            await tiles.mount_all(shown)
-        previous = card.period.previous().label
-        for tile, line in zip(shown, lines, strict=True):
-            tile.show(line, previous)
 
     def _label_trend_tab(self) -> None:
         tabs = self.query_one(TabbedContent)

@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS
-from kpitui.domain.reports import ScorecardLine
+from kpitui.domain.reports import Scorecard, ScorecardLine
 
 STATUS_STYLE = {"ahead": "$text-success", "on track": "$text-primary", "behind": "$text-error"}
 MUTED = "$text-muted"
@@ -96,3 +96,17 @@ class KpiTile(Widget):
         else:
             pace = Content.assemble(("pace ", MUTED), projected)
         return Content("\n").join([headline, bar, pace, change_line(line, self.previous_label, width)])
+
+
+async def show_tiles(container: Widget, card: Scorecard, history: dict[str, list[object]] | None = None) -> None:
+    """One tile per KPI of the rep's scorecard in `container` (which KPIs may differ per team), remounted only
+    when that set changes."""
+    lines = [line for line in card.lines if line.in_scorecard]
+    shown = list(container.query(KpiTile))
+    if [t.key for t in shown] != [line.key for line in lines]:
+        await container.remove_children()
+        shown = [KpiTile(line.key) for line in lines]
+        await container.mount_all(shown)
+    previous = card.period.previous().label
+    for tile, line in zip(shown, lines, strict=True):
+        tile.show(line, previous, (history or {}).get(line.key))
