@@ -294,3 +294,27 @@ async def test_tiles_show_a_sparkline_of_the_last_periods(db: Database, build: B
         expected = svc.history(app.period, ["conversations"])["conversations"]  # type: ignore[attr-defined]
         assert shown.history == expected and len(expected) == 8
         assert sparkline(expected) in tile(app, "conversations")
+
+
+async def test_activity_history_shows_who_changed_what(db: Database, build: Builder) -> None:
+    from kpitui.ui.screens.activity_history import ActivityHistory
+
+    fill(build)
+    app = make_app(db)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        svc = app.svc  # type: ignore[attr-defined]
+        logged = svc.log_activity("call", when="2026-10-20T09:00", outcome="voicemail", note="[bold]first[/]")
+        svc.update_activity(logged.id, kind="call", when=logged.occurred_at, outcome="connected",
+                            note="\x1b[31msecond")
+        svc.restore_activity(svc.delete_activity(logged.id))
+        await press(pilot, "l")
+        await press(pilot, "h")
+        assert isinstance(app.screen, ActivityHistory)
+        text = screen_text(app)
+        assert "restored" in text and "deleted" in text and "edited" in text and "logged" in text
+        assert "outcome: voicemail → connected" in text
+        assert "note: [bold]first[/] → second" in text  # literal markup; the escape sequence was removed
+        assert "\x1b" not in text
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, ActivityHistory)

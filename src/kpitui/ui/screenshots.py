@@ -24,6 +24,7 @@ SHOTS: dict[str, list[str] | None] = {
     "home-last-month": ["w", "left_square_bracket"],
     "log-activity": ["a", "c", "1"],
     "activities": ["l"],
+    "activity-history": ["a", "c", "1", "enter", "l", "x", "u", "h"],
     "deals": ["D"],
     "deal-won": ["D", "w"],
     "help": ["question_mark"],

@@ -34,6 +34,7 @@ class ActivityList(Screen[None]):
         Binding("e", "edit", "Edit", id="activity.edit", tooltip="the one under the cursor (or ⏎)"),
         Binding("x,delete", "delete", "Delete", key_display="x", id="activity.delete"),
         Binding("u", "undo", "Undo", id="activity.undo"),
+        Binding("h", "history", "History", id="activity.history", tooltip="who changed what, when"),
         Binding("f", "cycle_kind(1)", "Kind filter", id="activity.filter",
                 tooltip="all → call → email → …"),
         Binding("F", "cycle_kind(-1)", "Kind filter back", show=False, id="activity.filter_back"),
@@ -89,6 +90,13 @@ class ActivityList(Screen[None]):
         assert actor is not None
         self.query_one(RepBanner).show(actor.name, actor.team, period, self.svc.today())
         self.action_reload()
+
+    def action_history(self) -> None:
+        from kpitui.ui.screens.activity_history import ActivityHistory
+
+        actor = self.svc.actor
+        if actor is not None:
+            self.app.push_screen(ActivityHistory(self.svc, actor.id))
 
     def action_reload(self) -> None:
         period = self.app.period  # type: ignore[attr-defined]
