@@ -269,6 +269,19 @@ def standup(obj: Context) -> None:
 
 
 @main.command()
+@click.argument("rep")
+@click.option("--role-name", required=True, help="The person's PostgreSQL login role (created when missing).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Its password (asked when not given, so it stays out of the shell history).")
+@click.pass_obj
+def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
+    """Shared PostgreSQL: give REP a login role of their own; the database then enforces their access."""
+    group = obj.service.provision_login(rep, role_name, password)
+    click.echo(f"{clean_text(rep)} signs in as {role_name} (group {group}): "
+               f"kpitui --db postgresql+psycopg://{role_name}:PASSWORD@HOST/DATABASE")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.pass_obj

@@ -87,12 +87,33 @@ class Kpitui:
         self.zone = zone or settings.local_zone()
         self.clock = clock
         self.actor: RepRow | None = self.find_rep(actor) if actor else None
+        if not db.is_sqlite:
+            self._sign_in_as_database_login()
+
+    def _sign_in_as_database_login(self) -> None:
+        """On a shared PostgreSQL a person's login role is tied to their rep (`kpitui grant`): that rep is the
+        actor, and the database enforces it anyway (row-level security), so --as cannot name someone else."""
+        from kpitui.store.postgres_roles import login_rep_id
+
+        with self.db.read() as session:
+            rep_id = login_rep_id(session)
+        if rep_id is None:
+            return
+        me = self._rep_row(rep_id)
+        if self.actor is not None and self.actor.id != me.id:
+            raise AccessDenied(f"you are signed in to the database as {me.name}: you cannot act as "
+                               f"{self.actor.name}")
+        self.actor = me
 
     @classmethod
     def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Kpitui:
         db = Database(settings.database_url(db_arg))
         ensure_schema(db)
-        return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
+        try:
+            return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
+        except BaseException:
+            db.dispose()  # no connection left behind by a refused sign-in
+            raise
 
     # -- time ---------------------------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -621,6 +642,20 @@ class Kpitui:
         if allowed is not None and team_id not in allowed:
             who = self.actor.name if self.actor else "you"
             raise AccessDenied(f"{who} may not see team {team_name}'s targets: its managers and admins only")
+
+    # -- database logins ----------------------------------------------------------------------------------------
+    def provision_login(self, rep: str, role_name: str, password: str) -> str:
+        """Give a person their own PostgreSQL login role, in the group of their kpitui role, so the database
+        enforces the access rules on whatever they connect with. Owner/admin only; returns the group."""
+        from kpitui.store import postgres_roles
+
+        self.require_admin("create database logins")
+        if self.db.is_sqlite:
+            raise InvalidInput("`kpitui grant` is for a shared PostgreSQL database: a SQLite file has no logins "
+                               "(whoever can open the file can change it)")
+        person = self.find_rep(rep)
+        return self.db.run_write(lambda session: postgres_roles.provision_login(session, person.id, person.role,
+                                                                                role_name, password))
 
     # -- import, export, seed -----------------------------------------------------------------------------------
     def import_csv(self, kind: str, path: Path, mapping: dict[str, str] | None = None, dry_run: bool = False,

@@ -27,6 +27,7 @@ class Rep(SQLModel, table=True):
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     role: str = Field(default="rep", max_length=20)
     active: bool = Field(default=True)
+    db_role: str | None = Field(default=None, max_length=63, unique=True, index=True)  # PostgreSQL login role
 
 
 class TeamManager(SQLModel, table=True):

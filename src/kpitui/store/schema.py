@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from kpitui.store.db import Database
 
-HEAD = "0003"
+HEAD = "0004"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
