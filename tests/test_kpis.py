@@ -175,6 +175,9 @@ def test_scorecard_targets_attainment_pace_and_score(db: Database, north: dict[s
     assert line["cycle_days"].status == "behind"
     assert line["revenue"].previous == Decimal("300.00")
     assert line["revenue"].change == pytest.approx((1500.50 - 300) / 300)
+    # a ratio's change is the difference in points: win rate 100 % in September (1 of 1), 67 % in October
+    assert line["win_rate"].previous == 1.0
+    assert line["win_rate"].change == pytest.approx(2 / 3 - 1)
     # score over the default scorecard KPIs with a target: conversations 3/4, meetings 3/2 -> 1.5, new_opps
     # (no target, skipped), revenue 1.5005 -> capped 1.5
     assert card.score == pytest.approx((0.75 + 1.5 + 1.5) / 3)

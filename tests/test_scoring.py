@@ -131,3 +131,15 @@ def test_quality_at_the_team_median_is_not_flagged_even_when_low() -> None:
     assert "low_quality" in [f.code for f in below]  # under 3.5 and under the team
     gap = diagnose(_kpis(calls=100, csat=3.9), team_funnel, {"csat": 4.6}, team_funnel)
     assert "low_quality" in [f.code for f in gap]  # well below the team, though above 3.5
+
+
+def test_change_is_relative_except_for_ratios_which_change_in_points() -> None:
+    from kpitui.domain.formatting import format_change
+    from kpitui.domain.scoring import change
+
+    assert change("calls", 12, 10) == pytest.approx(0.2)
+    assert change("calls", 5, 0) is None
+    assert change("win_rate", 0.33, 0.17) == pytest.approx(0.16)
+    assert change("win_rate", 0.2, 0.0) == pytest.approx(0.2)  # from nothing is still a change in points
+    assert format_change(0.16, "win_rate") == "▲ 16 pts"
+    assert format_change(-0.25, "calls") == "▼ 25%"

@@ -72,7 +72,7 @@ def scorecard_table(card: Scorecard, for_csv: bool) -> Tabular:
             rows.append([label, format_kpi(line.key, line.value),
                          format_kpi(line.key, line.target) if line.target is not None else MISSING,
                          _percent(line.attainment), format_kpi(line.key, line.projected), line.status or MISSING,
-                         format_kpi(line.key, line.previous), format_change(line.change)])
+                         format_kpi(line.key, line.previous), format_change(line.change, line.key)])
     title = f"Scorecard · {card.rep} ({card.team or 'no team'}) · {card.period.label} · score {_percent(card.score)}"
     return Tabular(title, header, rows, notes=["★ = in the scorecard score"] if not for_csv else [])
 

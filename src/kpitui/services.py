@@ -281,7 +281,7 @@ class Kpitui:
                 key=key, label=kpi(key).label, value=kpis[key], target=target,
                 attainment=attainment(key, kpis[key], target), projected=projection,
                 status=pace_status(key, projection, target), previous=before[key],
-                change=change(kpis[key], before[key]), in_scorecard=key in weights))
+                change=change(key, kpis[key], before[key]), in_scorecard=key in weights))
         attained = {line.key: line.attainment for line in lines}
         return Scorecard(person.id, person.name, person.team, period,
                          scorecard_score(attained, targets, weights), lines)

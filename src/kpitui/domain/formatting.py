@@ -38,8 +38,11 @@ def format_kpi(key: str, value: KpiValue, compact: bool = False) -> str:
     return f"{int(value):,}"
 
 
-def format_change(value: float | None) -> str:
+def format_change(value: float | None, key: str | None = None) -> str:
+    """'▲ 20%' (relative), or '▲ 16 pts' for ratio KPIs, whose change is a difference in points."""
     if value is None:
         return MISSING
     arrow = "▲" if value > 0 else "▼" if value < 0 else "="
+    if key is not None and KPIS[key].unit == "ratio":
+        return f"{arrow} {abs(value) * 100:.0f} pts"
     return f"{arrow} {abs(value) * 100:.0f}%"

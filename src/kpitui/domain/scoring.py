@@ -59,9 +59,14 @@ def pace_status(key: str, projection: KpiValue, target: Decimal | None) -> Statu
     return "behind"
 
 
-def change(current: KpiValue, previous: KpiValue) -> float | None:
-    """Relative change vs the previous period; None when the previous value is missing or zero."""
-    if current is None or previous is None or not float(previous):
+def change(key: str, current: KpiValue, previous: KpiValue) -> float | None:
+    """Change vs the previous period: for ratios (win rate 17 % -> 33 %) the difference in points (0.16), as
+    sales people read it; for everything else the relative change, None when the previous value is zero."""
+    if current is None or previous is None:
+        return None
+    if KPIS[key].unit == "ratio":
+        return float(current) - float(previous)
+    if not float(previous):
         return None
     return (float(current) - float(previous)) / abs(float(previous))
 

@@ -37,6 +37,6 @@ class KpiTable(DataTable[Text]):
                 Text(format_kpi(line.key, line.projected, compact=True), justify="right"),
                 Text(line.status or MISSING, style=STATUS_STYLE.get(line.status or "", "")),
                 Text(format_kpi(line.key, line.previous, compact=True), justify="right"),
-                Text(format_change(line.change), justify="right"),
+                Text(format_change(line.change, line.key), justify="right"),
                 key=line.key,
             )

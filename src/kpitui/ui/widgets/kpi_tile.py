@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
+from kpitui.domain.formatting import MISSING, format_change, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.reports import Scorecard, ScorecardLine
 
@@ -44,7 +44,7 @@ def change_line(line: ScorecardLine, previous_label: str, width: int) -> Content
         arrow, style = MISSING, MUTED
     else:
         better = line.change > 0 if KPIS[line.key].higher_is_better else line.change < 0
-        arrow = ("▲" if line.change > 0 else "▼" if line.change < 0 else "=") + f" {abs(line.change) * 100:.0f}%"
+        arrow = format_change(line.change, line.key)
         style = MUTED if line.change == 0 else "$text-success" if better else "$text-error"
     for tail in (f" vs {previous_label} ({previous})", f" vs {previous}", f" ({previous})", ""):
         if len(arrow) + len(tail) <= width:
