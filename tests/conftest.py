@@ -4,6 +4,7 @@ by hand, and a service with a frozen clock and a fixed time zone."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,14 @@ def _postgres_database() -> Iterator[str]:
         yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
     finally:
         with admin.connect() as conn:
+            # A closed client's server process lingers a moment; FORCE may not end another login's process
+            # (the CI role is no superuser), so wait for them to go first.
+            for _ in range(100):
+                others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name "
+                                           "AND pid <> pg_backend_pid()"), {"name": name}).scalar()
+                if not others:
+                    break
+                time.sleep(0.05)
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
