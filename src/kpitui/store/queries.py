@@ -95,6 +95,7 @@ def _facts(session: Session, stmt: Any) -> Facts:
 
 
 FEW_REPS = 25
+FLOAT_FACTS = frozenset({"won_cycle_days", "response_hours"})
 KIND_COLUMNS = {"call": "calls", "email": "emails", "meeting": "meetings", "demo": "demos", "proposal": "proposals",
                 "idea": "ideas"}
 
@@ -355,8 +356,8 @@ def kpi_series(session: Session, buckets: Buckets, reps: Iterable[RepRow],
             values: dict[str, Any] = {}
             for part in parts:
                 values.update(part.get((rep.id, index), {}))
-            values.update(won_cycle_days=float(values.get("won_cycle_days") or 0),
-                          response_hours=float(values.get("response_hours") or 0))
+            # PostgreSQL sums bigints as numeric: back to int, so both databases hand the domain the same types
+            values = {k: float(v or 0) if k in FLOAT_FACTS else int(v or 0) for k, v in values.items()}
             by_rep[rep.id] = KpiInputs.of_rep(values, revenue_target_cents(book.for_rep(rep.id, rep.team_id)),
                                               committed.get((rep.id, index)))
         series.append(by_rep)
