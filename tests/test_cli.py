@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from conftest import BACKENDS, _postgres_database
 
 KPITUI = shutil.which("kpitui") or str(Path(sys.executable).parent / "kpitui")
 ENV = {"TZ": "Europe/Berlin", "KPITUI_NOW": "2026-10-20T15:00:00+02:00", "NO_COLOR": "1", "TERM": "dumb",
        "COLUMNS": "200"}
 
 
-def kpitui(db: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+def kpitui(db: Path | str, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KPITUI_")} | ENV
     done = subprocess.run([KPITUI, "--db", str(db), *args], capture_output=True, text=True, env=env, timeout=60,
                           stdin=subprocess.DEVNULL)
@@ -31,15 +33,32 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("team", "rep", "deal", "activity", "target", "score", "forecast")}
+def counts(db: Path | str) -> dict[str, int]:
+    from sqlalchemy import create_engine, text
+
+    url = str(db) if "://" in str(db) else f"sqlite:///{db}"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                    for t in ("team", "rep", "deal", "activity", "target", "score", "forecast")}
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """A SQLite file path, or a PostgreSQL URL (when KPITUI_TEST_POSTGRES is set): the CLI takes either."""
+    if request.param == "sqlite":
+        yield tmp_path / "cli.db"
+        return
+    with _postgres_database() as url:
+        yield url
 
 
 @pytest.fixture
-def team_db(tmp_path: Path) -> Path:
-    db = tmp_path / "cli.db"
+def team_db(database: Path | str, tmp_path: Path) -> Path | str:
+    db = database
     kpitui(db, "init")
     kpitui(db, "import", "reps", str(write(tmp_path / "reps.csv", (
         "name,email,team,role\n"
@@ -55,7 +74,7 @@ def team_db(tmp_path: Path) -> Path:
     return db
 
 
-def test_log_then_scorecard_and_leaderboard(team_db: Path) -> None:
+def test_log_then_scorecard_and_leaderboard(team_db: Path | str) -> None:
     kpitui(team_db, "--as", "ada@example.com", "log", "call", "--at", "today 09:30", "--outcome", "connected",
            "--note", "intro call")
     kpitui(team_db, "--as", "ada@example.com", "log", "meeting", "--at", "2026-10-19T10:00", "--deal", "D-1")
@@ -71,7 +90,7 @@ def test_log_then_scorecard_and_leaderboard(team_db: Path) -> None:
     assert set(board["rows"][0]["kpis"]) >= {"calls", "win_rate", "forecast_accuracy", "call_review"}
 
 
-def test_funnel_json_shape(team_db: Path) -> None:
+def test_funnel_json_shape(team_db: Path | str) -> None:
     data = json.loads(kpitui(team_db, "funnel", "--rep", "Ada Ames", "--period", "2026-10", "--format",
                              "json").stdout)
     assert [s["key"] for s in data["steps"]] == ["calls", "conversations", "meetings", "new_opps", "proposals",
@@ -80,7 +99,7 @@ def test_funnel_json_shape(team_db: Path) -> None:
     assert isinstance(data["diagnosis"], list)
 
 
-def test_bad_log_is_refused_and_saves_nothing(team_db: Path) -> None:
+def test_bad_log_is_refused_and_saves_nothing(team_db: Path | str) -> None:
     before = counts(team_db)
     bad = kpitui(team_db, "--as", "ada@example.com", "log", "call", "--at", "2026-10-32 10:00", ok=False)
     assert bad.returncode != 0
@@ -92,7 +111,7 @@ def test_bad_log_is_refused_and_saves_nothing(team_db: Path) -> None:
     assert counts(team_db) == before
 
 
-def test_a_rep_cannot_log_for_someone_else(team_db: Path) -> None:
+def test_a_rep_cannot_log_for_someone_else(team_db: Path | str) -> None:
     before = counts(team_db)
     refused = kpitui(team_db, "--as", "ada@example.com", "log", "call", "--rep", "bo@example.com", ok=False)
     assert refused.returncode != 0 and "may not" in refused.stderr
@@ -104,7 +123,7 @@ def test_a_rep_cannot_log_for_someone_else(team_db: Path) -> None:
     assert "may not" in refused.stderr  # another team
 
 
-def test_bad_import_names_lines_and_fields_and_changes_nothing(team_db: Path, tmp_path: Path) -> None:
+def test_bad_import_names_lines_and_fields_and_changes_nothing(team_db: Path | str, tmp_path: Path) -> None:
     before = counts(team_db)
     board_before = kpitui(team_db, "leaderboard", "--period", "2026-10", "--format", "json").stdout
     bad = write(tmp_path / "bad.csv", (
@@ -125,7 +144,7 @@ def test_bad_import_names_lines_and_fields_and_changes_nothing(team_db: Path, tm
     assert counts(team_db) == before
 
 
-def test_dry_run_writes_nothing(team_db: Path, tmp_path: Path) -> None:
+def test_dry_run_writes_nothing(team_db: Path | str, tmp_path: Path) -> None:
     before = counts(team_db)
     good = write(tmp_path / "good.csv", "rep,kind,occurred_at,outcome,duration_min,deal,note\n"
                                         "ada@example.com,call,2026-10-08T10:00:00,connected,5,,\n")
@@ -134,7 +153,7 @@ def test_dry_run_writes_nothing(team_db: Path, tmp_path: Path) -> None:
     assert counts(team_db) == before
 
 
-def test_hostile_names_and_notes_stay_literal_in_every_format(team_db: Path, tmp_path: Path) -> None:
+def test_hostile_names_and_notes_stay_literal_in_every_format(team_db: Path | str, tmp_path: Path) -> None:
     kpitui(team_db, "import", "reps", str(write(tmp_path / "evil.csv", (
         "name,email,team,role\n"
         '"[bold red]Eve[/] \x1b[31mX\x1b]8;;http://evil\x07link",eve@example.com,North,rep\n'))))
@@ -149,7 +168,7 @@ def test_hostile_names_and_notes_stay_literal_in_every_format(team_db: Path, tmp
     assert "\x1b" not in exported
 
 
-def test_leaderboard_formats(team_db: Path) -> None:
+def test_leaderboard_formats(team_db: Path | str) -> None:
     table = kpitui(team_db, "leaderboard", "--period", "2026-10").stdout
     assert "Ada Ames" in table and "Total" in table
     md = kpitui(team_db, "leaderboard", "--period", "2026-10", "--format", "md").stdout
@@ -158,7 +177,7 @@ def test_leaderboard_formats(team_db: Path) -> None:
     assert csv_out.splitlines()[0].startswith("rank,rep,team,score,calls")
 
 
-def test_unknown_things_get_one_clear_line(team_db: Path) -> None:
+def test_unknown_things_get_one_clear_line(team_db: Path | str) -> None:
     for args, words in ((("scorecard", "--rep", "Nobody"), "no rep"),
                         (("leaderboard", "--period", "2026-13"), "month 13"),
                         (("leaderboard", "--sort", "vibes"), "cannot sort"),
@@ -168,7 +187,7 @@ def test_unknown_things_get_one_clear_line(team_db: Path) -> None:
         assert words in done.stderr and "Traceback" not in done.stderr
 
 
-def test_changes_are_audited_with_who_and_what(team_db: Path) -> None:
+def test_changes_are_audited_with_who_and_what(team_db: Path | str) -> None:
     from kpitui.services import Kpitui
 
     kpitui(team_db, "--as", "ada@example.com", "log", "call", "--at", "today 09:30", "--note", "first")
@@ -227,6 +246,6 @@ def test_a_mistyped_database_path_is_an_error_not_an_empty_database(tmp_path: Pa
     kpitui(missing, "leaderboard")
 
 
-def test_errors_are_one_line_even_when_long(team_db: Path) -> None:
+def test_errors_are_one_line_even_when_long(team_db: Path | str) -> None:
     refused = kpitui(team_db, "--as", "ada@example.com", "scorecard", "--rep", "Bo Brandt", ok=False)
     assert len(refused.stderr.strip().splitlines()) == 1
