@@ -153,19 +153,23 @@ class KpituiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_leaderboard(self, svc: Kpitui, period: Period, team: str | None, sort: str) -> Path | None:
+        return self._export_csv("Leaderboard", team or "all-teams", period,
+                                lambda: svc.leaderboard(period, team=team, sort=sort))
+
+    def _export_csv(self, what: str, who: str, period: Period, build: Callable[[], Any]) -> Path | None:
+        """Write a report as formula-safe CSV to the current directory and say where (from a thread worker)."""
         from kpitui.output import emit
 
         try:
-            board = svc.leaderboard(period, team=team, sort=sort)
-            slug = re.sub(r"[^a-z0-9]+", "-", clean_text(team or "all-teams").lower()).strip("-") or "team"
-            path = Path.cwd() / f"leaderboard-{slug}-{period.label}.csv"
+            report = build()
+            slug = re.sub(r"[^a-z0-9]+", "-", clean_text(who).lower()).strip("-") or "report"
+            path = Path.cwd() / f"{what.lower()}-{slug}-{period.label}.csv"
             with path.open("w", newline="", encoding="utf-8") as out:
-                emit(board, "csv", out)
+                emit(report, "csv", out)
         except Exception as exc:  # shown, never a dead worker
             self.call_from_thread(self.notify, "Export failed: " + problem(exc), severity="error", markup=False)
             return None
-        self.call_from_thread(self.notify, clean_text(f"Leaderboard saved to {path}"), title="Exported",
-                              markup=False)
+        self.call_from_thread(self.notify, clean_text(f"{what} saved to {path}"), title="Exported", markup=False)
         return path
 
     # -- period ----------------------------------------------------------------------------------------------------
@@ -240,20 +244,8 @@ class KpituiApp(App[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_scorecard(self, svc: Kpitui, period: Period) -> Path | None:
-        from kpitui.output import emit
-
-        try:
-            card = svc.scorecard(period)
-            slug = re.sub(r"[^a-z0-9]+", "-", clean_text(card.rep).lower()).strip("-") or "rep"
-            path = Path.cwd() / f"scorecard-{slug}-{period.label}.csv"
-            with path.open("w", newline="", encoding="utf-8") as out:
-                emit(card, "csv", out)
-        except Exception as exc:  # shown, never a dead worker
-            self.call_from_thread(self.notify, "Export failed: " + problem(exc), severity="error", markup=False)
-            return None
-        self.call_from_thread(self.notify, clean_text(f"Scorecard saved to {path}"), title="Exported",
-                              markup=False)
-        return path
+        actor = svc.actor
+        return self._export_csv("Scorecard", actor.name if actor else "rep", period, lambda: svc.scorecard(period))
 
 
 def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,

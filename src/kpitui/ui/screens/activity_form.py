@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Static
 
@@ -25,6 +24,7 @@ from kpitui.domain.records import ActivityRecord, DealRecord
 from kpitui.domain.text import clean_text
 from kpitui.domain.when import parse_when
 from kpitui.services import Kpitui
+from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import plain, problem
 from kpitui.ui.widgets.choice_row import ChoiceRow
 
@@ -55,7 +55,7 @@ def resolve_deal(text: str, deals: list[DealRecord]) -> tuple[DealRecord | None,
     return (found[0] if len(found) == 1 else None), len(found)
 
 
-class ActivityForm(ModalScreen[ActivityRecord | None]):
+class ActivityForm(FormScreen[ActivityRecord | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("enter", "save", "Save", id="form.save"),
@@ -221,22 +221,6 @@ class ActivityForm(ModalScreen[ActivityRecord | None]):
         row = self.query_one("#outcome", ChoiceRow)
         row.value = "" if row.value == outcome else outcome
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "cancel":
-            self.action_cancel()
-        else:
-            self.action_save(again=event.button.id == "again")
-
     # -- saving ----------------------------------------------------------------------------------------------------
     def _values(self) -> dict[str, object]:
         kind = self.query_one("#kind", ChoiceRow).value
@@ -260,7 +244,7 @@ class ActivityForm(ModalScreen[ActivityRecord | None]):
         return {"kind": kind, "when": when, "outcome": outcome or None, "duration_min": duration or None,
                 "deal": deal, "note": note}
 
-    def action_save(self, again: bool = False) -> None:
+    def save(self, again: bool = False) -> None:
         if self.saving:
             return
         self.saving = True

@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from kpitui.domain.records import DealRecord
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
+from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import plain, problem
 
 Mode = Literal["move", "won", "lost"]
@@ -25,7 +25,7 @@ TITLES = {"move": "Move deal", "won": "Mark deal won", "lost": "Mark deal lost"}
 FIELD_WIDGETS = {"stage": "stage", "amount": "amount", "closed_on": "closed-on"}
 
 
-class DealForm(ModalScreen[DealRecord | None]):
+class DealForm(FormScreen[DealRecord | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="deal_form.cancel"),
         Binding("enter", "save", "Save", id="deal_form.save"),
@@ -83,23 +83,8 @@ class DealForm(ModalScreen[DealRecord | None]):
         if fields:
             fields[0].focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "cancel":
-            self.action_cancel()
-        else:
-            self.action_save()
-
-    def action_save(self) -> None:
+    def save(self, again: bool = False) -> None:
+        """A deal form has no "again"."""
         if self.saving:
             return
         if self.mode == "move":

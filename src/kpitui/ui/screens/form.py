@@ -1,0 +1,37 @@
+"""What every modal form shares: Enter in a field saves, Esc (or Cancel) closes without saving."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual import on
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input
+
+T = TypeVar("T")
+
+
+class FormScreen(ModalScreen[T]):
+    """Subclasses implement `save(again)`; a button with id `again` saves and keeps the form open for more."""
+
+    def save(self, again: bool = False) -> None:
+        raise NotImplementedError
+
+    def action_save(self, again: bool = False) -> None:
+        self.save(again)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.save()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.action_cancel()
+        else:
+            self.save(again=event.button.id == "again")
