@@ -341,13 +341,14 @@ def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Buil
     from kpitui.store import queries
 
     team = build.team("Big")
-    reps = [build.rep(f"Rep {i:02d}", team, email=f"r{i}@x.io") for i in range(queries.FEW_REPS + 5)]
+    reps = [build.rep(f"Rep {i:02d}", team, email=f"r{i}@x.io") for i in range(30)]
     for i, rep in enumerate(reps):
         for day in range(1, 29, 1 + i % 4):
             build.activity(rep, "call" if day % 3 else "email", local(2026, 10, day, 9 + i % 8),
                            "connected" if day % 2 else "no_answer")
     svc = service(db)
     months = [parse_period(m, date(2026, 11, 20)) for m in ("2026-09", "2026-10", "2026-11")]
+    assert 3 * 91 <= queries.FEW_REP_DAYS < 30 * 91  # 3 reps take the sorted statement, 30 one per month
     rows = svc.find_rep("Rep 00"), *(svc.find_rep(f"Rep {i:02d}") for i in range(1, len(reps)))
     many = svc.kpi_series(months, list(rows))
     few = svc.kpi_series(months, list(rows[:3]))

@@ -209,10 +209,10 @@ class Kpitui:
     def kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
                    only: Sequence[str] | None = None) -> list[TeamKpis]:
         """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries (fewer with `only`:
-        then only those KPIs are right)."""
+        then only those KPIs are right, and the score is not: it is computed with the default weights)."""
         with self.db.read() as session:
             series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only)
-            weights = queries.scorecard_weights(session)
+            weights = queries.scorecard_weights(session) if only is None else {}
         rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
                        else DEFAULT_SCORECARD for r in reps}
         return [TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
@@ -256,7 +256,7 @@ class Kpitui:
         for key in keys:
             kpi(key)
         person = self._rep_for_detail(rep)
-        periods = [period.shifted(-i) for i in range(count - 1, -1, -1)]
+        periods = period.ending_here(count)
         series = self.kpi_series(periods, [person], only=list(keys))
         return {key: [t.kpis[person.id][key] for t in series] for key in keys}
 
@@ -348,7 +348,7 @@ class Kpitui:
         person = self._rep_for_detail(rep)
         last_day = min(until.last_day, self.today()) if until else self.today()
         last = Period.week_of(max(last_day, until.start) if until else last_day)
-        periods = [last.shifted(-i) for i in range(weeks - 1, -1, -1)]
+        periods = last.ending_here(weeks)
         series = self.kpi_series(periods, [person], only=[key])
         return Trend(key, person.name, [TrendPoint(t.period, t.kpis[person.id][key], t.targets[person.id].get(key))
                                         for t in series])

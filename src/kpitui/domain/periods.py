@@ -100,6 +100,13 @@ class Period:
             period = period.next() if steps > 0 else period.previous()
         return period
 
+    def ending_here(self, count: int) -> list[Period]:
+        """The `count` periods of this kind that end with this one, oldest first (a trend's weeks)."""
+        periods = [self]
+        while len(periods) < count:
+            periods.append(periods[-1].previous())
+        return periods[::-1]
+
     # -- facts --------------------------------------------------------------------------------------------------
     @property
     def days(self) -> int:

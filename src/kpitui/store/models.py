@@ -91,7 +91,8 @@ class Target(SQLModel, table=True):
 
 
 class Score(SQLModel, table=True):
-    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),)
+    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),
+                      Index("ix_score_rep_on", "rep_id", "on", "kind", "value"))
     id: int | None = Field(default=None, primary_key=True)
     rep_id: int = Field(foreign_key="rep.id")
     kind: str = Field(max_length=20)  # csat | call_review

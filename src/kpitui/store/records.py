@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
@@ -45,13 +46,23 @@ def list_activities(session: Session, *, rep_ids: Sequence[int] | None, lo: date
     return [ActivityRecord(**row._mapping) for row in session.execute(stmt)]
 
 
+@cache
+def _one_activity() -> Any:
+    """Built once: logging is the hot path, and building the statement cost more than running it."""
+    return _activity_select().where(_A.id == bindparam("activity_id"))
+
+
 def get_activity(session: Session, activity_id: int) -> ActivityRecord | None:
-    row = session.execute(_activity_select().where(_A.id == activity_id)).first()
+    row = session.execute(_one_activity(), {"activity_id": activity_id}).first()
     return ActivityRecord(**row._mapping) if row else None
 
 
+_INSERT_ACTIVITY = insert(Activity.__table__)
+_INSERT_CHANGE = insert(ChangeLog.__table__)
+
+
 def insert_activity(session: Session, values: dict[str, Any]) -> int:
-    result = session.execute(insert(Activity.__table__).values(**values))
+    result = session.execute(_INSERT_ACTIVITY, values)
     return int(result.inserted_primary_key[0])
 
 
@@ -113,10 +124,10 @@ def audit(session: Session, *, at: datetime, actor_rep_id: int | None, actor: st
           entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
           subject_team_id: int | None = None) -> None:
     """Record a change in the same transaction as the change itself."""
-    session.execute(insert(ChangeLog.__table__).values(
-        at=at, actor_rep_id=actor_rep_id, actor=actor, subject_rep_id=subject_rep_id,
-        subject_team_id=subject_team_id, entity=entity, entity_id=entity_id, action=action,
-        before=_as_json(before), after=_as_json(after)))
+    session.execute(_INSERT_CHANGE, {
+        "at": at, "actor_rep_id": actor_rep_id, "actor": actor, "subject_rep_id": subject_rep_id,
+        "subject_team_id": subject_team_id, "entity": entity, "entity_id": entity_id, "action": action,
+        "before": _as_json(before), "after": _as_json(after)})
 
 
 def _as_json(value: object | None) -> str | None:
