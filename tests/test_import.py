@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from kpitui.domain.errors import InvalidInput
 from kpitui.store.db import Database
@@ -53,7 +53,7 @@ def counts(db: Database) -> dict[str, int]:
 
 
 def all_rows(db: Database, model: type) -> list:
-    with db.read() as s:
+    with Session(db.engine) as s:  # ORM objects: the app's reads are Core
         return list(s.scalars(select(model).order_by(*model.__table__.primary_key.columns)))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.kpis import ACTIVITY_KINDS, CALL_OUTCOMES
@@ -227,7 +227,7 @@ def test_activities_are_in_range_in_working_hours_and_well_formed(seeded: Seeded
 def test_orm_reads_aware_utc_instants(tmp_path: Path) -> None:
     db = _fresh(tmp_path / "orm.db")
     seed_database(db, reps=3, days=10, seed=1)
-    with db.read() as session:
+    with Session(db.engine) as session:
         activity = session.exec(select(Activity)).first()
         target = session.exec(select(Target).where(Target.kpi == "win_rate")).first()
     assert activity is not None and activity.occurred_at.tzinfo is not None
@@ -435,7 +435,7 @@ def test_progress_is_reported_and_a_second_seed_is_refused(tmp_path: Path) -> No
     assert len(calls) >= 4
     with pytest.raises(InvalidInput, match="empty"):
         seed_database(db, reps=4, days=21, seed=2)
-    with db.read() as session:
+    with Session(db.engine) as session:
         assert len(session.exec(select(Activity)).all()) == summary.activities
     db.dispose()
 

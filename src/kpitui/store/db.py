@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
+Executor = Connection | Session  # what the store's functions run statements on: a read's or a write's
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -59,9 +60,11 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+    def read(self) -> Iterator[Connection]:
+        """A read-only snapshot (one deferred transaction, rolled back at the end). A Core connection, not an
+        ORM session: reads execute Core statements only, and a session cost 40 µs more on every screen."""
+        with self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[Session]:

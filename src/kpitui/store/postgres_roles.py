@@ -11,9 +11,9 @@ import re
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
 
 from kpitui.domain.errors import AccessDenied, InvalidInput
+from kpitui.store.db import Executor
 
 GROUP_OF_ROLE = {"rep": "kpitui_rep", "manager": "kpitui_manager", "admin": "kpitui_admin"}
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -28,17 +28,17 @@ def check_role_name(name: str) -> str:
     return name
 
 
-def login_rep_id(session: Session) -> int | None:
+def login_rep_id(session: Executor) -> int | None:
     """The rep this connection logged in as (rep.db_role = session_user), if any: the actor by default."""
     return session.execute(text("SELECT id FROM rep WHERE db_role = session_user::text")).scalar()
 
 
-def _quote(session: Session, value: str) -> tuple[str, str]:
+def _quote(session: Executor, value: str) -> tuple[str, str]:
     row = session.execute(text("SELECT quote_ident(:v), quote_literal(:v)"), {"v": value}).one()
     return row[0], row[1]
 
 
-def _password_verifier(session: Session, role_name: str, password: str) -> str:
+def _password_verifier(session: Executor, role_name: str, password: str) -> str:
     """The SCRAM verifier, computed here so the clear password never reaches the server (nor its logs)."""
     raw = session.connection().connection.dbapi_connection
     pgconn = getattr(raw, "pgconn", None)
@@ -47,7 +47,7 @@ def _password_verifier(session: Session, role_name: str, password: str) -> str:
     return password
 
 
-def provision_login(session: Session, rep_id: int, rep_role: str, role_name: str, password: str) -> str:
+def provision_login(session: Executor, rep_id: int, rep_role: str, role_name: str, password: str) -> str:
     """Create the LOGIN role when missing (else set its password), put it in exactly the kpitui group of
     `rep_role`, and record it as rep.db_role. Returns the group. One transaction: the caller's."""
     check_role_name(role_name)

@@ -11,9 +11,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.orm import Session
 
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
+from kpitui.store.db import Executor
 from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
 
 _A = Activity.__table__.c
@@ -29,7 +29,7 @@ def _activity_select() -> Any:
                          .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
 
 
-def list_activities(session: Session, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
+def list_activities(session: Executor, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
                     hi: datetime | None = None, kinds: Sequence[str] | None = None,
                     limit: int = 200, offset: int = 0) -> list[ActivityRecord]:
     """Newest first; paged in SQL so a long history never loads whole."""
@@ -52,7 +52,7 @@ def _one_activity() -> Any:
     return _activity_select().where(_A.id == bindparam("activity_id"))
 
 
-def get_activity(session: Session, activity_id: int) -> ActivityRecord | None:
+def get_activity(session: Executor, activity_id: int) -> ActivityRecord | None:
     row = session.execute(_one_activity(), {"activity_id": activity_id}).first()
     return ActivityRecord(**row._mapping) if row else None
 
@@ -61,16 +61,16 @@ _INSERT_ACTIVITY = insert(Activity.__table__)
 _INSERT_CHANGE = insert(ChangeLog.__table__)
 
 
-def insert_activity(session: Session, values: dict[str, Any]) -> int:
+def insert_activity(session: Executor, values: dict[str, Any]) -> int:
     result = session.execute(_INSERT_ACTIVITY, values)
     return int(result.inserted_primary_key[0])
 
 
-def update_activity(session: Session, activity_id: int, values: dict[str, Any]) -> None:
+def update_activity(session: Executor, activity_id: int, values: dict[str, Any]) -> None:
     session.execute(update(Activity.__table__).where(_A.id == activity_id).values(**values))
 
 
-def delete_activity(session: Session, activity_id: int) -> None:
+def delete_activity(session: Executor, activity_id: int) -> None:
     session.execute(delete(Activity.__table__).where(_A.id == activity_id))
 
 
@@ -87,7 +87,7 @@ def _deal(row: Any) -> DealRecord:
     return DealRecord(**values)
 
 
-def list_deals(session: Session, *, rep_ids: Sequence[int] | None, open_only: bool = False,
+def list_deals(session: Executor, *, rep_ids: Sequence[int] | None, open_only: bool = False,
                closed_from: date | None = None, closed_before: date | None = None,
                limit: int = 500) -> list[DealRecord]:
     stmt = _deal_select()
@@ -103,12 +103,12 @@ def list_deals(session: Session, *, rep_ids: Sequence[int] | None, open_only: bo
     return [_deal(row) for row in session.execute(stmt)]
 
 
-def get_deal(session: Session, deal_id: int) -> DealRecord | None:
+def get_deal(session: Executor, deal_id: int) -> DealRecord | None:
     row = session.execute(_deal_select().where(_D.id == deal_id)).first()
     return _deal(row) if row else None
 
 
-def find_deal(session: Session, ref: str) -> DealRecord | None:
+def find_deal(session: Executor, ref: str) -> DealRecord | None:
     """By external id, else by numeric id."""
     row = session.execute(_deal_select().where(_D.external_id == ref)).first()
     if row is None and ref.isdigit():
@@ -116,11 +116,11 @@ def find_deal(session: Session, ref: str) -> DealRecord | None:
     return _deal(row) if row else None
 
 
-def update_deal(session: Session, deal_id: int, values: dict[str, Any]) -> None:
+def update_deal(session: Executor, deal_id: int, values: dict[str, Any]) -> None:
     session.execute(update(Deal.__table__).where(_D.id == deal_id).values(**values))
 
 
-def audit(session: Session, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
+def audit(session: Executor, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
           entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
           subject_team_id: int | None = None) -> None:
     """Record a change in the same transaction as the change itself."""
@@ -137,7 +137,7 @@ def _as_json(value: object | None) -> str | None:
     return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
 
 
-def changes(session: Session, *, entity: str | None = None, entity_id: int | None = None,
+def changes(session: Executor, *, entity: str | None = None, entity_id: int | None = None,
             subject_rep_ids: Sequence[int] | None = None, subject_team_ids: Sequence[int] | None = None,
             limit: int = 200) -> list[ChangeRecord]:
     """Newest first. With subject filters: changes about those reps or those teams' defaults."""
@@ -163,7 +163,7 @@ def _target_row(row: Any) -> TargetRecord:
     return TargetRecord(**row._mapping)
 
 
-def list_targets(session: Session, *, period_kind: str, period_start: date, team_ids: Sequence[int] | None,
+def list_targets(session: Executor, *, period_kind: str, period_start: date, team_ids: Sequence[int] | None,
                  rep_ids: Sequence[int] | None) -> list[TargetRecord]:
     """Targets of one period: the teams' defaults and the reps' own."""
     stmt = select(_T.id, _T.rep_id, _T.team_id, _T.kpi, _T.period_kind, _T.period_start, _T.value).where(
@@ -173,7 +173,7 @@ def list_targets(session: Session, *, period_kind: str, period_start: date, team
     return [_target_row(row) for row in session.execute(stmt.order_by(_T.kpi, _T.id))]
 
 
-def find_target(session: Session, *, rep_id: int | None, team_id: int | None, kpi: str, period_kind: str,
+def find_target(session: Executor, *, rep_id: int | None, team_id: int | None, kpi: str, period_kind: str,
                 period_start: date) -> TargetRecord | None:
     owner = _T.rep_id == rep_id if rep_id is not None else and_(_T.team_id == team_id, _T.rep_id.is_(None))
     row = session.execute(
@@ -182,12 +182,12 @@ def find_target(session: Session, *, rep_id: int | None, team_id: int | None, kp
     return _target_row(row) if row else None
 
 
-def upsert_target(session: Session, existing: TargetRecord | None, values: dict[str, Any]) -> int:
+def upsert_target(session: Executor, existing: TargetRecord | None, values: dict[str, Any]) -> int:
     if existing is None:
         return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
     session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))
     return existing.id
 
 
-def delete_target(session: Session, target_id: int) -> None:
+def delete_target(session: Executor, target_id: int) -> None:
     session.execute(delete(Target.__table__).where(_T.id == target_id))
