@@ -336,6 +336,31 @@ def test_drilldown_equals_scorecard_and_funnel(db: Database, north: dict[str, in
     assert funnel == svc.funnel(OCT, rep="Ada Ames")
 
 
+def test_a_report_reads_one_snapshot_on_one_connection(db: Database, north: dict[str, int]) -> None:
+    """Finding the rep, the team and their KPIs are reads of their own; a report joins them into one."""
+    import threading
+
+    from sqlalchemy import event
+
+    svc = service(db, now=local(2026, 10, 10, 12))
+    checkouts: list[int] = []
+    listener = lambda conn, record, proxy: checkouts.append(threading.get_ident())  # noqa: E731
+    event.listen(db.engine, "checkout", listener)
+    try:
+        svc.drilldown(OCT, "Ada Ames")
+        svc.trend("calls", rep="Ada Ames", until=OCT)
+        assert len(checkouts) == 2
+        with db.read() as outer:
+            worker = threading.Thread(target=lambda: svc.scorecard(OCT, "Ada Ames"))
+            worker.start()
+            worker.join()
+            with db.read() as inner:
+                assert inner is outer
+        assert len(checkouts) == 4 and checkouts[2] != checkouts[3]  # another thread never joins this one's read
+    finally:
+        event.remove(db.engine, "checkout", listener)
+
+
 def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Builder) -> None:
     """Trends of a few reps group by a bucket in one statement; many reps run one statement per period."""
     from kpitui.store import queries

@@ -8,12 +8,13 @@ activities; a manager sees detail of, and writes for, the teams they manage; an 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -62,6 +63,23 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def one_snapshot(method: Callable[P, T]) -> Callable[P, T]:
+    """A report read in one snapshot: every read it makes joins one (Database.read), so its numbers agree."""
+
+    @functools.wraps(method)
+    def reading(*args: P.args, **kwargs: P.kwargs) -> T:
+        service = args[0]
+        assert isinstance(service, Kpitui)
+        with service.db.read():
+            return method(*args, **kwargs)
+
+    return reading
 
 
 @dataclass(frozen=True)
@@ -219,6 +237,7 @@ class Kpitui:
                          {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights)
                 for period, inputs, book in zip(periods, series.inputs, series.books, strict=True)]
 
+    @one_snapshot
     def leaderboard(self, period: Period, team: str | None = None, sort: str = "score",
                     with_previous: bool = False) -> Leaderboard:
         if sort not in SORT_KEYS:
@@ -245,11 +264,13 @@ class Kpitui:
         return Leaderboard(period, team_name, sort, rows, current.totals,
                            previous.totals if previous else {})
 
+    @one_snapshot
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
         person = self._rep_for_detail(rep)
         previous, current = self.kpi_series([period.previous(), period], [person])
         return self._scorecard(person, previous, current)
 
+    @one_snapshot
     def history(self, period: Period, keys: Sequence[str], rep: str | None = None,
                 count: int = 8) -> dict[str, list[KpiValue]]:
         """Each KPI over the `count` periods of `period`'s kind ending with it, oldest first (tile sparklines)."""
@@ -260,6 +281,7 @@ class Kpitui:
         series = self.kpi_series(periods, [person], only=list(keys))
         return {key: [t.kpis[person.id][key] for t in series] for key in keys}
 
+    @one_snapshot
     def drilldown(self, period: Period, rep: str | None = None) -> tuple[Scorecard, FunnelReport]:
         """A rep's scorecard and funnel together: one handful of queries over the rep's team for both."""
         person = self._rep_for_detail(rep)
@@ -309,6 +331,7 @@ class Kpitui:
             who = self.actor.name if self.actor else "you"
             raise AccessDenied(f"{who} may not change team {team_name}: its managers and admins only")
 
+    @one_snapshot
     def funnel(self, period: Period, rep: str | None = None, team: str | None = None) -> FunnelReport:
         if rep and team:
             raise InvalidInput("give --rep or --team, not both")
@@ -341,6 +364,7 @@ class Kpitui:
         findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
         return FunnelReport(group.period, person.name, person.team, mine, team_funnel, findings)
 
+    @one_snapshot
     def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:
         """Weekly values of one KPI for the `weeks` weeks ending with the week of `until`'s last day, or of
         today when that is earlier (no empty future weeks), with each week's target."""
