@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from kpitui import settings
 from kpitui.domain.diagnosis import activity_volume, diagnose
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
@@ -47,7 +45,7 @@ from kpitui.domain.scoring import (
     scorecard_score,
 )
 from kpitui.store import queries, records
-from kpitui.store.db import Database
+from kpitui.store.db import Database, Executor
 from kpitui.store.queries import RepRow
 from kpitui.store.schema import ensure_schema
 
@@ -438,7 +436,7 @@ class Kpitui:
         person = self._rep_for_write(rep)
         values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
 
-        def write(session: Session) -> ActivityRecord:
+        def write(session: Executor) -> ActivityRecord:
             logged = records.get_activity(session, records.insert_activity(session, values))
             assert logged is not None
             self._audit(session, "activity", logged.id, "create", after=logged)
@@ -478,7 +476,7 @@ class Kpitui:
         self._require_write_for(person)
         values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
 
-        def write(session: Session) -> None:
+        def write(session: Executor) -> None:
             records.update_activity(session, activity_id, values)
             self._audit(session, "activity", activity_id, "update", before=existing,
                         after=records.get_activity(session, activity_id))
@@ -490,7 +488,7 @@ class Kpitui:
         """Deletes and returns the record, which `restore_activity` puts back (undo)."""
         existing = self.activity(activity_id)
         self._require_write_for(self._rep_row(existing.rep_id))
-        def write(session: Session) -> None:
+        def write(session: Executor) -> None:
             records.delete_activity(session, activity_id)
             self._audit(session, "activity", activity_id, "delete", before=existing)
 
@@ -502,7 +500,7 @@ class Kpitui:
         values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
                   "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
                   "note": record.note}
-        def write(session: Session) -> None:
+        def write(session: Executor) -> None:
             records.insert_activity(session, values)
             self._audit(session, "activity", record.id, "restore", after=record)
 
@@ -544,7 +542,7 @@ class Kpitui:
         }, zone=self.zone, today=self.today())
         values = {"stage": parsed.stage, "outcome": parsed.outcome, "amount_cents": parsed.amount_cents,
                   "closed_on": parsed.closed_on}
-        def write(session: Session) -> DealRecord:
+        def write(session: Executor) -> DealRecord:
             records.update_deal(session, deal_id, values)
             moved = records.get_deal(session, deal_id)
             self._audit(session, "deal", deal_id, "update", before=deal, after=moved)
@@ -553,7 +551,7 @@ class Kpitui:
         return self.db.run_write(write)
 
     # -- audit --------------------------------------------------------------------------------------------------
-    def _audit(self, session: Session, entity: str, entity_id: int, action: str, before: object | None = None,
+    def _audit(self, session: Executor, entity: str, entity_id: int, action: str, before: object | None = None,
                after: object | None = None, team_id: int | None = None) -> None:
         subject = getattr(after or before, "rep_id", None)
         records.audit(session, at=self.now(), actor_rep_id=self.actor.id if self.actor else None,
@@ -617,7 +615,7 @@ class Kpitui:
         return self.db.run_write(lambda session: self._put_target(session, owner, team_id, key_kpi, period,
                                                                   parsed_value))
 
-    def _put_target(self, session: Session, owner: dict[str, int | None], team_id: int, key: str, period: Period,
+    def _put_target(self, session: Executor, owner: dict[str, int | None], team_id: int, key: str, period: Period,
                     value: Decimal | None) -> TargetRecord | None:
         """Write one target (None removes it) and its audit entry, inside the caller's transaction."""
         where = {**owner, "kpi": key, "period_kind": period.kind, "period_start": period.start}
@@ -646,7 +644,7 @@ class Kpitui:
             missing += [({"rep_id": rep_id, "team_id": None}, key, value) for key, value in values.items()
                         if key not in current.own.get(rep_id, {})]
 
-        def write(session: Session) -> int:
+        def write(session: Executor) -> int:
             for owner, key, value in missing:
                 self._put_target(session, owner, current.team_id, key, period, value)
             return len(missing)

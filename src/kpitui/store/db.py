@@ -80,24 +80,27 @@ class Database:
                 self._open_read.conn = None
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back whole on any exception."""
+    def _transaction(self) -> Iterator[Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
         with self.engine.connect() as conn:
             conn = conn.execution_options(kpitui_write=True)
-            with Session(bind=conn, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
+            with conn.begin():
+                yield conn
 
-    def run_write(self, work: Callable[[Session], T], attempts: int = 5) -> T:
-        """Run `work` in a write transaction, retrying when another process still holds the lock."""
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction with ORM objects: committed when the block ends, rolled back whole on any
+        exception."""
+        with self._transaction() as conn, orm_session(conn) as session:
+            yield session
+
+    def run_write(self, work: Callable[[Connection], T], attempts: int = 5) -> T:
+        """Run `work` in a write transaction on a Core connection (an ORM session costs a logged activity
+        a sixth of its time), retrying when another process still holds the lock."""
         for attempt in range(attempts):
             try:
-                with self.write() as session:
-                    return work(session)
+                with self._transaction() as conn:
+                    return work(conn)
             except OperationalError as exc:
                 if "locked" not in str(exc).lower() or attempt == attempts - 1:
                     raise
@@ -106,3 +109,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def orm_session(conn: Connection) -> Iterator[Session]:
+    """An ORM session inside `conn`'s open transaction, which commits or rolls back its work: the session only
+    flushes (it joins the transaction, so its own commit would not end it)."""
+    with Session(bind=conn, expire_on_commit=False) as session:
+        yield session
+        session.flush()

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -40,7 +40,7 @@ from kpitui.domain.inputs import (
     field_problems,
 )
 from kpitui.domain.text import clean_text
-from kpitui.store.db import Database
+from kpitui.store.db import Database, orm_session
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
 
 KINDS: tuple[str, ...] = tuple(INPUT_MODELS)
@@ -622,8 +622,8 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
     context = {"zone": zone, "today": today}
     order = {name: i for i, name in enumerate(FIELDS[kind])}
 
-    def work(session: Session) -> ImportReport:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+    def work(conn: Connection) -> ImportReport:
+        with orm_session(conn) as session, path.open(encoding="utf-8-sig", newline="") as handle:
             reader, header = _rows(handle)
             columns = _columns(kind, header, fields)
             report = ImportReport(kind, dry_run=dry_run, ignored_columns=columns.ignored)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kpitui.domain.errors import AccessDenied, InvalidInput
@@ -33,6 +33,10 @@ def login_rep_id(session: Executor) -> int | None:
     return session.execute(text("SELECT id FROM rep WHERE db_role = session_user::text")).scalar()
 
 
+def _connection(session: Executor) -> Connection:
+    return session if isinstance(session, Connection) else session.connection()
+
+
 def _quote(session: Executor, value: str) -> tuple[str, str]:
     row = session.execute(text("SELECT quote_ident(:v), quote_literal(:v)"), {"v": value}).one()
     return row[0], row[1]
@@ -40,7 +44,7 @@ def _quote(session: Executor, value: str) -> tuple[str, str]:
 
 def _password_verifier(session: Executor, role_name: str, password: str) -> str:
     """The SCRAM verifier, computed here so the clear password never reaches the server (nor its logs)."""
-    raw = session.connection().connection.dbapi_connection
+    raw = _connection(session).connection.dbapi_connection
     pgconn = getattr(raw, "pgconn", None)
     if pgconn is not None:
         return pgconn.encrypt_password(password.encode(), role_name.encode(), b"scram-sha-256").decode()
@@ -71,7 +75,7 @@ def provision_login(session: Executor, rep_id: int, rep_role: str, role_name: st
         raise InvalidInput(f"role {role_name!r} already belongs to {holder}")
     ident, _ = _quote(session, role_name)
     _, secret = _quote(session, _password_verifier(session, role_name, password))
-    ddl = session.connection().exec_driver_sql  # quoted by the server above; no bind-parameter parsing
+    ddl = _connection(session).exec_driver_sql  # quoted by the server above; no bind-parameter parsing
     try:
         if found is None:
             ddl(f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS INHERIT "
