@@ -361,6 +361,31 @@ def test_a_report_reads_one_snapshot_on_one_connection(db: Database, north: dict
         event.remove(db.engine, "checkout", listener)
 
 
+def test_reads_inside_a_write_see_its_changes_and_end_with_it(db: Database, north: dict[str, int]) -> None:
+    from sqlalchemy import func, select
+
+    from kpitui.store.models import Activity
+
+    def count(conn: object) -> int:
+        return conn.execute(select(func.count()).select_from(Activity.__table__)).scalar_one()  # type: ignore[attr-defined]
+
+    with db.read() as before:
+        total = count(before)
+    svc = service(db, now=local(2026, 10, 10, 12))
+
+    def work(conn: object) -> tuple[bool, int]:
+        svc.log_activity("call", rep="Ada Ames", when=local(2026, 10, 9, 9), outcome="connected")
+        with db.read() as inner:
+            return inner is conn, count(inner)
+
+    joined, seen = db.run_write(work)
+    assert joined and seen == total + 1  # the write's own row, before its commit
+    with pytest.raises(ValueError):
+        db.run_write(lambda conn: (svc.log_activity("email", rep="Ada Ames"), int("not a number")))
+    with db.read() as after:
+        assert count(after) == total + 1  # the failed write left nothing, and this read is a fresh snapshot
+
+
 def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Builder) -> None:
     """Trends of a few reps group by a bucket in one statement; many reps run one statement per period."""
     from kpitui.store import queries

@@ -433,10 +433,10 @@ class Kpitui:
     def log_activity(self, kind: str, rep: str | None = None, when: str | datetime | None = None,
                      outcome: str | None = None, duration_min: int | str | None = None, deal: str | None = None,
                      note: str | None = "") -> ActivityRecord:
-        person = self._rep_for_write(rep)
-        values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
-
         def write(session: Executor) -> ActivityRecord:
+            # the rep and the deal are looked up inside the transaction: one connection, and no stale rep
+            person = self._rep_for_write(rep)
+            values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
             logged = records.get_activity(session, records.insert_activity(session, values))
             assert logged is not None
             self._audit(session, "activity", logged.id, "create", after=logged)

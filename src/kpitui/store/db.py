@@ -81,11 +81,21 @@ class Database:
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Reads and writes made inside it join it:
+        they see the state it locked (and its own changes) without a connection of their own."""
+        writing: Connection | None = getattr(self._open_read, "writing", None)
+        if writing is not None:  # a write inside a write joins it (a second BEGIN IMMEDIATE would wait for it)
+            yield writing
+            return
+        outer = getattr(self._open_read, "conn", None)
         with self.engine.connect() as conn:
             conn = conn.execution_options(kpitui_write=True)
-            with conn.begin():
-                yield conn
+            self._open_read.conn = self._open_read.writing = conn
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                self._open_read.conn, self._open_read.writing = outer, None
 
     @contextmanager
     def write(self) -> Iterator[Session]:

