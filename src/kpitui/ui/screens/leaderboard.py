@@ -28,8 +28,8 @@ from kpitui.ui.lineup import RepRef, lineup
 from kpitui.ui.screens.choose import NOTHING, ChooseOne
 from kpitui.ui.show import plain, problem
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
-from kpitui.ui.widgets.kpi_bars import KpiBarChart
-from kpitui.ui.widgets.leaderboard_table import LAGGING, LeaderboardTable
+from kpitui.ui.widgets.kpi_bars import KpiBarChart, PreparedBars, prepare_bars
+from kpitui.ui.widgets.leaderboard_table import LAGGING, BoardRows, LeaderboardTable, board_rows
 
 if TYPE_CHECKING:
     from kpitui.store.queries import RepRow
@@ -73,6 +73,8 @@ class ManagerHome(Screen[None]):
         keys: list[str]
         people: dict[int, RepRow]
         teams: list[tuple[int, str]]
+        rows: BoardRows
+        bars: PreparedBars
         seconds: float = field(default=0.0)
 
     @dataclass
@@ -91,6 +93,7 @@ class ManagerHome(Screen[None]):
         self.scorecards: dict[str, list[str]] = {}  # team -> its scorecard KPIs
         self.load_seconds: float | None = None
         self.start_standup = standup
+        self.chart: KpiBarChart | None = None
 
     def compose(self) -> ComposeResult:
         yield Breadcrumb(id="banner")
@@ -109,6 +112,7 @@ class ManagerHome(Screen[None]):
         if self.app.period is None:  # type: ignore[attr-defined]
             self.app.period = Period.week_of(self.svc.today())  # type: ignore[attr-defined]
         self._show_breadcrumb()
+        self.chart = self.query_one(KpiBarChart)
         self.query_one(LeaderboardTable).focus()
         self.watch(self.app, "period", self._period_changed, init=True)
         self.app.data_changed.subscribe(self, lambda _what: self.action_reload())  # type: ignore[attr-defined]
@@ -126,6 +130,8 @@ class ManagerHome(Screen[None]):
 
     @work(thread=True, exclusive=True, group="leaderboard", exit_on_error=False)
     def load(self, period: Period, team: str | None, sort: str) -> None:
+        """The board, and everything the table and the chart show made ready here (cells, the chart's picture):
+        the event loop only hands them over, so keys are answered while an admin's ~500 rows arrive."""
         worker = get_current_worker()
         started = perf_counter()
         try:
@@ -133,11 +139,16 @@ class ManagerHome(Screen[None]):
             people = self.people or {p.id: p for p in self.svc.people()}
             teams = self.teams or self.svc.teams()
             keys = board_keys(self._scorecard_of(board, people, period), sort)
+            seconds = perf_counter() - started
+            if worker.is_cancelled:
+                return
+            rows = board_rows(board, keys)
+            bars = prepare_bars(board, sort, self.chart.shape if self.chart is not None else None)
         except Exception as exc:  # shown, never a dead worker
             self.post_message(self.Failed(problem(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(self.Loaded(period, team, sort, board, keys, people, teams, perf_counter() - started))
+            self.post_message(self.Loaded(period, team, sort, board, keys, people, teams, rows, bars, seconds))
 
     def _scorecard_of(self, board: Leaderboard, people: dict[int, RepRow], period: Period) -> list[str]:
         """The team's scorecard KPIs (per-team weights), read from its first rep's scorecard; the default one
@@ -160,8 +171,8 @@ class ManagerHome(Screen[None]):
         self.board, self.keys, self.people, self.teams = message.board, message.keys, message.people, message.teams
         self.load_seconds = message.seconds
         table = self.query_one(LeaderboardTable)
-        table.show(message.board, message.keys, selected=table.selected_rep_id)
-        self.query_one(KpiBarChart).show(message.board, message.sort)
+        table.show(message.board, message.keys, selected=table.selected_rep_id, prepared=message.rows)
+        self.query_one(KpiBarChart).show(message.board, message.sort, prepared=message.bars)
         chart_panel = self.query_one("#board-chart-panel")
         chart_panel.border_title = "Score" if message.sort == "score" else KPIS[message.sort].label
         self._show_breadcrumb()

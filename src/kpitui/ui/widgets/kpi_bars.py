@@ -5,11 +5,14 @@ its pixels."""
 
 from __future__ import annotations
 
-from textual_plotext import PlotextPlot
+from dataclasses import dataclass
+
+from textual_plotext.plot import Plot
 
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.reports import Leaderboard
 from kpitui.ui.show import plain
+from kpitui.ui.widgets.prebuilt_plot import Picture, PlotSpec, PrebuiltPlot, prebuild
 
 LABEL_WIDTH = 12
 MAX_BARS = 20
@@ -30,7 +33,63 @@ def short_name(name: str) -> str:
     return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
 
 
-class KpiBarChart(PlotextPlot):
+@dataclass(frozen=True)
+class Bars:
+    """What the chart plots: the top of the ranking, one KPI (or the score), each rep's target."""
+
+    key: str
+    total: int
+    labels: list[str]
+    values: list[float]
+    targets: list[float | None]
+
+
+def bars_of(board: Leaderboard, key: str) -> Bars:
+    """Rank order from the top; a rep without a value gets an empty bar, without a target no marker."""
+    rows = board.rows[:MAX_BARS]  # the top of the ranking: hundreds of one-cell bars say nothing
+    labels = [short_name(r.rep) for r in rows]
+    if key == "score":
+        values = [chart_number(key, r.score) or 0.0 for r in rows]
+        targets: list[float | None] = [100.0 for _ in rows]
+    else:
+        values = [chart_number(key, r.kpis.get(key)) or 0.0 for r in rows]
+        targets = [chart_number(key, r.targets.get(key)) for r in rows]
+    return Bars(key, len(board.rows), labels, values, targets)
+
+
+def draw_bars(plt: Plot, bars: Bars) -> None:
+    plt.clear_data()
+    plt.clear_figure()
+    key = bars.key
+    title = "Score (%)" if key == "score" else KPIS[key].label if key else ""
+    if KPIS.get(key) is not None and KPIS[key].unit == "ratio":
+        title += " (%)"
+    if bars.total > len(bars.labels):
+        title += f" · top {len(bars.labels)} of {bars.total}"
+    plt.title(title)
+    count = len(bars.labels)
+    if count:
+        # plotext draws the first bar at the bottom: reverse so rank 1 is on top
+        positions = list(range(1, count + 1))
+        plt.bar(bars.labels[::-1], bars.values[::-1], orientation="horizontal", width=0.6, color="cyan")
+        marked = [(t, p) for t, p in zip(bars.targets[::-1], positions, strict=True) if t is not None]
+        if marked:
+            plt.scatter([t for t, _ in marked], [p for _, p in marked], marker="┃", color="red", label="target")
+
+
+@dataclass(frozen=True)
+class PreparedBars:
+    bars: Bars
+    picture: Picture | None
+
+
+def prepare_bars(board: Leaderboard, key: str, shape: PlotSpec | None) -> PreparedBars:
+    """The chart's data and its picture at `shape` (`KpiBarChart.shape`), for a worker thread."""
+    bars = bars_of(board, key)
+    return PreparedBars(bars, prebuild(lambda plt: draw_bars(plt, bars), shape))
+
+
+class KpiBarChart(PrebuiltPlot):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.key = ""
@@ -39,38 +98,15 @@ class KpiBarChart(PlotextPlot):
         self.values: list[float] = []
         self.targets: list[float | None] = []
 
-    def show(self, board: Leaderboard, key: str) -> None:
-        """Rank order from the top; a rep without a value gets an empty bar, without a target no marker."""
-        self.key = key
-        rows = board.rows[:MAX_BARS]  # the top of the ranking: hundreds of one-cell bars say nothing
-        self.total = len(board.rows)
-        self.labels = [short_name(r.rep) for r in rows]
-        if key == "score":
-            self.values = [chart_number(key, r.score) or 0.0 for r in rows]
-            self.targets = [100.0 for _ in rows]
-        else:
-            self.values = [chart_number(key, r.kpis.get(key)) or 0.0 for r in rows]
-            self.targets = [chart_number(key, r.targets.get(key)) for r in rows]
-        self.draw()
+    def show(self, board: Leaderboard, key: str, prepared: PreparedBars | None = None) -> None:
+        """`prepared`: `prepare_bars(board, key, ...)` from a worker thread (else made here, drawn when shown)."""
+        ready = prepared if prepared is not None else PreparedBars(bars_of(board, key), None)
+        bars = ready.bars
+        self.key, self.total, self.labels, self.values, self.targets = (bars.key, bars.total, bars.labels,
+                                                                        bars.values, bars.targets)
+        draw_bars(self.plt, bars)
+        self.use(ready.picture)
 
     def draw(self) -> None:
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        title = "Score (%)" if self.key == "score" else KPIS[self.key].label if self.key else ""
-        if KPIS.get(self.key) is not None and KPIS[self.key].unit == "ratio":
-            title += " (%)"
-        if self.total > len(self.labels):
-            title += f" · top {len(self.labels)} of {self.total}"
-        plt.title(title)
-        count = len(self.labels)
-        if count:
-            # plotext draws the first bar at the bottom: reverse so rank 1 is on top
-            positions = list(range(1, count + 1))
-            plt.bar(self.labels[::-1], self.values[::-1], orientation="horizontal", width=0.6,
-                    color="cyan")
-            marked = [(t, p) for t, p in zip(self.targets[::-1], positions, strict=True) if t is not None]
-            if marked:
-                plt.scatter([t for t, _ in marked], [p for _, p in marked], marker="┃", color="red",
-                            label="target")
-        self.refresh()
+        draw_bars(self.plt, Bars(self.key, self.total, self.labels, self.values, self.targets))
+        self.use(None)
