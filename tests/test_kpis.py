@@ -5,6 +5,8 @@ Zone Europe/Berlin: UTC+2 until 25 October 2026 03:00, UTC+1 after. Period: 2026
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -384,6 +386,24 @@ def test_reads_inside_a_write_see_its_changes_and_end_with_it(db: Database, nort
         db.run_write(lambda conn: (svc.log_activity("email", rep="Ada Ames"), int("not a number")))
     with db.read() as after:
         assert count(after) == total + 1  # the failed write left nothing, and this read is a fresh snapshot
+
+
+def test_a_logged_activity_is_returned_as_it_reads_back(db: Database, north: dict[str, int],
+                                                         build: Builder) -> None:
+    """Logging builds the record it returns (and audits) from what it inserted, without reading it back."""
+    svc = service(db, now=local(2026, 10, 10, 12))
+    named = build.deal(north["ada"], "Omega", "10.00", "Qualify", date(2026, 10, 1), external_id="OPP-9")
+    unnamed = build.deal(north["ada"], "Sigma", "10.00", "Qualify", date(2026, 10, 1))
+    cases = [{}, {"deal": "OPP-9"}, {"deal": str(unnamed)}, {"duration_min": "25", "note": "  call  back [b]x[/b]"}]
+    labels = []
+    for extra in cases:
+        logged = svc.log_activity("call", rep="Ada Ames", when="today 09:15", outcome="connected", **extra)
+        stored = svc.activity(logged.id)
+        assert logged == stored and logged.occurred_at.utcoffset() == stored.occurred_at.utcoffset()
+        audit = svc.changes("activity", logged.id)[0]  # the change log holds what a read gives, as text too
+        assert json.loads(audit.after or "") == json.loads(json.dumps(dataclasses.asdict(stored), default=str))
+        labels.append((logged.deal, logged.deal_id))
+    assert labels == [(None, None), ("OPP-9", named), ("Sigma deal", unnamed), (None, None)]
 
 
 def test_many_reps_and_few_reps_count_activities_alike(db: Database, build: Builder) -> None:

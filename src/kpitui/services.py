@@ -411,8 +411,10 @@ class Kpitui:
         return person
 
     def _activity_values(self, person: RepRow, kind: str, when: str | datetime | None, outcome: str | None,
-                         duration_min: int | str | None, deal: str | None, note: str | None) -> dict[str, object]:
-        """Validate one activity as the form, the CLI and an import row all do (pydantic, ActivityIn)."""
+                         duration_min: int | str | None, deal: str | None,
+                         note: str | None) -> tuple[dict[str, object], DealRecord | None]:
+        """Validate one activity as the form, the CLI and an import row all do (pydantic, ActivityIn): its
+        column values, and the deal it names."""
         from kpitui.domain.inputs import ActivityIn, parse_input
         from kpitui.domain.when import parse_when
 
@@ -420,15 +422,14 @@ class Kpitui:
         data = {"rep": person.email or person.name, "kind": kind, "occurred_at": moment.isoformat(),
                 "outcome": outcome, "duration_min": duration_min, "deal": deal, "note": note or ""}
         parsed = parse_input(ActivityIn, data, zone=self.zone, today=self.today())
-        deal_id = None
+        found = None
         if parsed.deal:
             found = self.find_deal(parsed.deal)
             if found.rep_id != person.id and not self._is_admin():
                 raise InvalidInput(f"deal: {parsed.deal} belongs to {found.rep}, not {person.name}")
-            deal_id = found.id
         return {"rep_id": person.id, "kind": parsed.kind, "occurred_at": parsed.occurred_at,
-                "outcome": parsed.outcome, "duration_min": parsed.duration_min, "deal_id": deal_id,
-                "note": parsed.note}
+                "outcome": parsed.outcome, "duration_min": parsed.duration_min,
+                "deal_id": found.id if found else None, "note": parsed.note}, found
 
     def log_activity(self, kind: str, rep: str | None = None, when: str | datetime | None = None,
                      outcome: str | None = None, duration_min: int | str | None = None, deal: str | None = None,
@@ -436,9 +437,8 @@ class Kpitui:
         def write(session: Executor) -> ActivityRecord:
             # the rep and the deal are looked up inside the transaction: one connection, and no stale rep
             person = self._rep_for_write(rep)
-            values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
-            logged = records.get_activity(session, records.insert_activity(session, values))
-            assert logged is not None
+            values, found = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
+            logged = records.inserted_activity(records.insert_activity(session, values), values, person.name, found)
             self._audit(session, "activity", logged.id, "create", after=logged)
             return logged
 
@@ -474,7 +474,7 @@ class Kpitui:
         existing = self.activity(activity_id)
         person = self._rep_row(existing.rep_id)
         self._require_write_for(person)
-        values = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
+        values, _ = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
 
         def write(session: Executor) -> None:
             records.update_activity(session, activity_id, values)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -64,6 +64,14 @@ _INSERT_CHANGE = insert(ChangeLog.__table__)
 def insert_activity(session: Executor, values: dict[str, Any]) -> int:
     result = session.execute(_INSERT_ACTIVITY, values)
     return int(result.inserted_primary_key[0])
+
+
+def inserted_activity(activity_id: int, values: dict[str, Any], rep: str, deal: DealRecord | None) -> ActivityRecord:
+    """The record `get_activity` reads back for a row just inserted with `values`, without the round trip
+    (a tenth of logging's time): the rep's name and the deal as `_activity_select` labels them."""
+    label = None if deal is None else deal.external_id if deal.external_id is not None else deal.name
+    return ActivityRecord(id=activity_id, rep=rep, deal=label, deal_external_id=deal.external_id if deal else None,
+                          **{**values, "occurred_at": values["occurred_at"].astimezone(UTC)})
 
 
 def update_activity(session: Executor, activity_id: int, values: dict[str, Any]) -> None:
