@@ -471,29 +471,29 @@ class Kpitui:
     def update_activity(self, activity_id: int, *, kind: str, when: str | datetime | None,
                         outcome: str | None = None, duration_min: int | str | None = None,
                         deal: str | None = None, note: str | None = "") -> ActivityRecord:
-        existing = self.activity(activity_id)
-        person = self._rep_row(existing.rep_id)
-        self._require_write_for(person)
-        values, _ = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
-
-        def write(session: Executor) -> None:
+        def write(session: Executor) -> ActivityRecord:
+            # the row as it is under the write lock: the change log's "before" is never stale
+            existing = self.activity(activity_id)
+            person = self._rep_row(existing.rep_id)
+            self._require_write_for(person)
+            values, _ = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
             records.update_activity(session, activity_id, values)
-            self._audit(session, "activity", activity_id, "update", before=existing,
-                        after=records.get_activity(session, activity_id))
+            updated = self.activity(activity_id)
+            self._audit(session, "activity", activity_id, "update", before=existing, after=updated)
+            return updated
 
-        self.db.run_write(write)
-        return self.activity(activity_id)
+        return self.db.run_write(write)
 
     def delete_activity(self, activity_id: int) -> ActivityRecord:
         """Deletes and returns the record, which `restore_activity` puts back (undo)."""
-        existing = self.activity(activity_id)
-        self._require_write_for(self._rep_row(existing.rep_id))
-        def write(session: Executor) -> None:
+        def write(session: Executor) -> ActivityRecord:
+            existing = self.activity(activity_id)  # under the write lock: the undo restores what was deleted
+            self._require_write_for(self._rep_row(existing.rep_id))
             records.delete_activity(session, activity_id)
             self._audit(session, "activity", activity_id, "delete", before=existing)
+            return existing
 
-        self.db.run_write(write)
-        return existing
+        return self.db.run_write(write)
 
     def restore_activity(self, record: ActivityRecord) -> ActivityRecord:
         self._require_write_for(self._rep_row(record.rep_id))
