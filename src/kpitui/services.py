@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
+
 from kpitui import settings
 from kpitui.domain.diagnosis import activity_volume, diagnose
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
@@ -45,7 +47,7 @@ from kpitui.domain.scoring import (
     scorecard_score,
 )
 from kpitui.store import queries, records
-from kpitui.store.db import Database, Executor
+from kpitui.store.db import Database
 from kpitui.store.queries import RepRow
 from kpitui.store.schema import ensure_schema
 
@@ -434,7 +436,7 @@ class Kpitui:
     def log_activity(self, kind: str, rep: str | None = None, when: str | datetime | None = None,
                      outcome: str | None = None, duration_min: int | str | None = None, deal: str | None = None,
                      note: str | None = "") -> ActivityRecord:
-        def write(session: Executor) -> ActivityRecord:
+        def write(session: Connection) -> ActivityRecord:
             # the rep and the deal are looked up inside the transaction: one connection, and no stale rep
             person = self._rep_for_write(rep)
             values, found = self._activity_values(person, kind, when, outcome, duration_min, deal, note)
@@ -471,7 +473,7 @@ class Kpitui:
     def update_activity(self, activity_id: int, *, kind: str, when: str | datetime | None,
                         outcome: str | None = None, duration_min: int | str | None = None,
                         deal: str | None = None, note: str | None = "") -> ActivityRecord:
-        def write(session: Executor) -> ActivityRecord:
+        def write(session: Connection) -> ActivityRecord:
             # the row as it is under the write lock: the change log's "before" is never stale
             existing = self.activity(activity_id)
             person = self._rep_row(existing.rep_id)
@@ -486,7 +488,7 @@ class Kpitui:
 
     def delete_activity(self, activity_id: int) -> ActivityRecord:
         """Deletes and returns the record, which `restore_activity` puts back (undo)."""
-        def write(session: Executor) -> ActivityRecord:
+        def write(session: Connection) -> ActivityRecord:
             existing = self.activity(activity_id)  # under the write lock: the undo restores what was deleted
             self._require_write_for(self._rep_row(existing.rep_id))
             records.delete_activity(session, activity_id)
@@ -500,7 +502,7 @@ class Kpitui:
         values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
                   "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
                   "note": record.note}
-        def write(session: Executor) -> None:
+        def write(session: Connection) -> None:
             records.insert_activity(session, values)
             self._audit(session, "activity", record.id, "restore", after=record)
 
@@ -542,7 +544,7 @@ class Kpitui:
         }, zone=self.zone, today=self.today())
         values = {"stage": parsed.stage, "outcome": parsed.outcome, "amount_cents": parsed.amount_cents,
                   "closed_on": parsed.closed_on}
-        def write(session: Executor) -> DealRecord:
+        def write(session: Connection) -> DealRecord:
             records.update_deal(session, deal_id, values)
             moved = records.get_deal(session, deal_id)
             self._audit(session, "deal", deal_id, "update", before=deal, after=moved)
@@ -551,7 +553,7 @@ class Kpitui:
         return self.db.run_write(write)
 
     # -- audit --------------------------------------------------------------------------------------------------
-    def _audit(self, session: Executor, entity: str, entity_id: int, action: str, before: object | None = None,
+    def _audit(self, session: Connection, entity: str, entity_id: int, action: str, before: object | None = None,
                after: object | None = None, team_id: int | None = None) -> None:
         subject = getattr(after or before, "rep_id", None)
         records.audit(session, at=self.now(), actor_rep_id=self.actor.id if self.actor else None,
@@ -615,7 +617,7 @@ class Kpitui:
         return self.db.run_write(lambda session: self._put_target(session, owner, team_id, key_kpi, period,
                                                                   parsed_value))
 
-    def _put_target(self, session: Executor, owner: dict[str, int | None], team_id: int, key: str, period: Period,
+    def _put_target(self, session: Connection, owner: dict[str, int | None], team_id: int, key: str, period: Period,
                     value: Decimal | None) -> TargetRecord | None:
         """Write one target (None removes it) and its audit entry, inside the caller's transaction."""
         where = {**owner, "kpi": key, "period_kind": period.kind, "period_start": period.start}
@@ -644,7 +646,7 @@ class Kpitui:
             missing += [({"rep_id": rep_id, "team_id": None}, key, value) for key, value in values.items()
                         if key not in current.own.get(rep_id, {})]
 
-        def write(session: Executor) -> int:
+        def write(session: Connection) -> int:
             for owner, key, value in missing:
                 self._put_target(session, owner, current.team_id, key, period, value)
             return len(missing)

@@ -19,7 +19,6 @@ from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
-Executor = Connection | Session  # what the store's functions run statements on: a read's or a write's
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -50,7 +49,7 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    """One database: sessions for reading, and write transactions that commit all or nothing."""
+    """One database: connections for reading, and write transactions that commit all or nothing."""
 
     def __init__(self, url: str) -> None:
         self.url = url

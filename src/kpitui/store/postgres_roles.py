@@ -13,7 +13,6 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from kpitui.domain.errors import AccessDenied, InvalidInput
-from kpitui.store.db import Executor
 
 GROUP_OF_ROLE = {"rep": "kpitui_rep", "manager": "kpitui_manager", "admin": "kpitui_admin"}
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -28,30 +27,26 @@ def check_role_name(name: str) -> str:
     return name
 
 
-def login_rep_id(session: Executor) -> int | None:
+def login_rep_id(session: Connection) -> int | None:
     """The rep this connection logged in as (rep.db_role = session_user), if any: the actor by default."""
     return session.execute(text("SELECT id FROM rep WHERE db_role = session_user::text")).scalar()
 
 
-def _connection(session: Executor) -> Connection:
-    return session if isinstance(session, Connection) else session.connection()
-
-
-def _quote(session: Executor, value: str) -> tuple[str, str]:
+def _quote(session: Connection, value: str) -> tuple[str, str]:
     row = session.execute(text("SELECT quote_ident(:v), quote_literal(:v)"), {"v": value}).one()
     return row[0], row[1]
 
 
-def _password_verifier(session: Executor, role_name: str, password: str) -> str:
+def _password_verifier(session: Connection, role_name: str, password: str) -> str:
     """The SCRAM verifier, computed here so the clear password never reaches the server (nor its logs)."""
-    raw = _connection(session).connection.dbapi_connection
+    raw = session.connection.dbapi_connection
     pgconn = getattr(raw, "pgconn", None)
     if pgconn is not None:
         return pgconn.encrypt_password(password.encode(), role_name.encode(), b"scram-sha-256").decode()
     return password
 
 
-def provision_login(session: Executor, rep_id: int, rep_role: str, role_name: str, password: str) -> str:
+def provision_login(session: Connection, rep_id: int, rep_role: str, role_name: str, password: str) -> str:
     """Create the LOGIN role when missing (else set its password), put it in exactly the kpitui group of
     `rep_role`, and record it as rep.db_role. Returns the group. One transaction: the caller's."""
     check_role_name(role_name)
@@ -75,7 +70,7 @@ def provision_login(session: Executor, rep_id: int, rep_role: str, role_name: st
         raise InvalidInput(f"role {role_name!r} already belongs to {holder}")
     ident, _ = _quote(session, role_name)
     _, secret = _quote(session, _password_verifier(session, role_name, password))
-    ddl = _connection(session).exec_driver_sql  # quoted by the server above; no bind-parameter parsing
+    ddl = session.exec_driver_sql  # quoted by the server above; no bind-parameter parsing
     try:
         if found is None:
             ddl(f"CREATE ROLE {ident} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS INHERIT "

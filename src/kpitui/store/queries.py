@@ -15,12 +15,24 @@ from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Date, Float, and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Float,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from kpitui.domain.kpis import KpiInputs
 from kpitui.domain.periods import TARGET_KINDS, Period
-from kpitui.store.db import Executor
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, ScorecardWeight, Target, Team, TeamManager
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -113,7 +125,7 @@ def _bucket_case(column: Any, inner_bounds: int, first: int = 0) -> Any:
 Facts = dict[tuple[int, int], dict[str, Any]]  # (rep id, bucket) -> named sums
 
 
-def _facts(session: Executor, stmt: Any, params: dict[str, Any]) -> Facts:
+def _facts(session: Connection, stmt: Any, params: dict[str, Any]) -> Facts:
     result: Facts = {}
     for row in session.execute(stmt, params):
         values = dict(row._mapping)
@@ -142,7 +154,7 @@ def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
             .group_by(*_grouping(a.kind, a.rep_id, inner_bounds=inner_bounds)))
 
 
-def activity_counts(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None,
+def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
                     kinds: Iterable[str] = KIND_COLUMNS) -> Facts:
     """Counts per kind (and connected calls) per rep, one statement per bucket; only `kinds` when given.
 
@@ -186,7 +198,7 @@ def _closed_statement(inner_bounds: int, scoped: bool) -> Any:
     )
 
 
-def closed_deals(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+def closed_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     """Won/lost counts, revenue and cycle days per bucket, and each bucket's previous-period revenue."""
     extended = Buckets((buckets.periods[0].previous(), *buckets.periods), buckets.zone)
     stmt = _closed_statement(len(buckets.periods), rep_ids is not None)
@@ -245,7 +257,7 @@ def _created_statement(inner_bounds: int, offset_runs: int, scoped: bool) -> Any
     )
 
 
-def created_deals(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+def created_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     """New opportunities, and hours from each one's creation (local midnight) to its first linked activity."""
     runs = _midnight_offsets(buckets)
     stmt = _created_statement(len(buckets.periods) - 1, len(runs), rep_ids is not None)
@@ -274,7 +286,7 @@ def _new_customers_statement(inner_bounds: int, scoped: bool) -> Any:
     )
 
 
-def new_customers(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+def new_customers(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     """Won deals that are their account's first-ever win (earliest close, then lowest id)."""
     stmt = _new_customers_statement(len(buckets.periods) - 1, rep_ids is not None)
     return _facts(session, stmt, {**buckets.date_params(), **_scope_params(rep_ids)})
@@ -297,7 +309,7 @@ def _open_statement(periods: int, scoped: bool) -> Any:
     )
 
 
-def open_pipeline(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+def open_pipeline(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     """Deals open at each bucket's end: created before it and not closed before it."""
     count = len(buckets.periods)
     params = {"hi": buckets.end, **{f"e{i}": p.end for i, p in enumerate(buckets.periods)},
@@ -326,7 +338,7 @@ def _scores_statement(inner_bounds: int, scoped: bool) -> Any:
     )
 
 
-def score_sums(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
+def score_sums(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:
     stmt = _scores_statement(len(buckets.periods) - 1, rep_ids is not None)
     return _facts(session, stmt, {**buckets.date_params(), **_scope_params(rep_ids)})
 
@@ -358,7 +370,7 @@ def _forecasts_statement(kinds: int, scoped: bool) -> Any:
             .where(_period_keys(f.period_kind, f.period_start, kinds), *_scope(f.rep_id, scoped)))
 
 
-def forecasts(session: Executor, buckets: Buckets, rep_ids: Sequence[int] | None) -> dict[tuple[int, int], int]:
+def forecasts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> dict[tuple[int, int], int]:
     """The committed number for exactly each bucket's period."""
     wanted = _targetable(buckets)
     if not wanted:
@@ -394,7 +406,7 @@ def _targets_statement(kinds: int, by_kpi: bool, by_owner: bool) -> Any:
     return stmt
 
 
-def target_books(session: Executor, buckets: Buckets, reps: Sequence[RepRow] | None = None,
+def target_books(session: Connection, buckets: Buckets, reps: Sequence[RepRow] | None = None,
                  kpis: Iterable[str] | None = None) -> list[TargetBook]:
     """Targets of each bucket; with `reps`, only theirs and their teams' defaults; with `kpis`, only those."""
     wanted = _targetable(buckets)
@@ -415,7 +427,7 @@ def target_books(session: Executor, buckets: Buckets, reps: Sequence[RepRow] | N
     return books
 
 
-def targets(session: Executor, period: Period, zone: ZoneInfo | None = None) -> TargetBook:
+def targets(session: Connection, period: Period, zone: ZoneInfo | None = None) -> TargetBook:
     return target_books(session, Buckets.of(zone or ZoneInfo("UTC"), period))[0]
 
 
@@ -455,7 +467,7 @@ def target_keys(keys: Iterable[str]) -> set[str]:
     return wanted | {"revenue"} if "pipeline_coverage" in wanted else wanted
 
 
-def kpi_series(session: Executor, buckets: Buckets, reps: Iterable[RepRow],
+def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
                only: Iterable[str] | None = None) -> Series:
     """KpiInputs per bucket; with `only` (KPI keys), the facts the other KPIs need are left at zero."""
     reps = list(reps)
@@ -513,14 +525,14 @@ def _reps_statement(match: str, by_team: bool = False, active_only: bool = False
     return stmt
 
 
-def _rep_rows(session: Executor, stmt: Any, **params: Any) -> list[RepRow]:
+def _rep_rows(session: Connection, stmt: Any, **params: Any) -> list[RepRow]:
     return [RepRow(**row._mapping) for row in session.execute(stmt, params)]
 
 
 QUOTA_ROLES = ("rep",)
 
 
-def reps_in_scope(session: Executor, team_ids: Sequence[int] | None, active_only: bool = True,
+def reps_in_scope(session: Connection, team_ids: Sequence[int] | None, active_only: bool = True,
                   roles: Sequence[str] = QUOTA_ROLES) -> list[RepRow]:
     """Quota-carrying reps of the teams (all teams when None): the leaderboard's rows and the team median."""
     stmt = _reps_statement("roles", team_ids is not None, active_only)
@@ -528,30 +540,30 @@ def reps_in_scope(session: Executor, team_ids: Sequence[int] | None, active_only
     return _rep_rows(session, stmt, roles=list(roles), **scope)
 
 
-def find_reps(session: Executor, ref: str) -> list[RepRow]:
+def find_reps(session: Connection, ref: str) -> list[RepRow]:
     """Reps whose email or name equals `ref`, case-insensitive."""
     key = ref.strip().lower()
     return (_rep_rows(session, _reps_statement("email"), key=key)
             or _rep_rows(session, _reps_statement("name"), key=key))
 
 
-def rep_by_id(session: Executor, rep_id: int) -> RepRow | None:
+def rep_by_id(session: Connection, rep_id: int) -> RepRow | None:
     rows = _rep_rows(session, _reps_statement("id"), key=rep_id)
     return rows[0] if rows else None
 
 
-def find_team(session: Executor, name: str) -> tuple[int, str] | None:
+def find_team(session: Connection, name: str) -> tuple[int, str] | None:
     t = Team.__table__.c
     row = session.execute(select(t.id, t.name).where(func.lower(t.name) == name.strip().lower())).first()
     return (row.id, row.name) if row else None
 
 
-def all_teams(session: Executor) -> list[tuple[int, str]]:
+def all_teams(session: Connection) -> list[tuple[int, str]]:
     t = Team.__table__.c
     return [(row.id, row.name) for row in session.execute(select(t.id, t.name).order_by(func.lower(t.name)))]
 
 
-def managed_team_ids(session: Executor, rep_id: int) -> list[int]:
+def managed_team_ids(session: Connection, rep_id: int) -> list[int]:
     m = TeamManager.__table__.c
     return [tid for (tid,) in session.execute(select(m.team_id).where(m.rep_id == rep_id))]
 
@@ -562,7 +574,7 @@ def _weights_statement() -> Any:
     return select(w.team_id, w.kpi, w.weight)
 
 
-def scorecard_weights(session: Executor) -> dict[int, dict[str, Decimal]]:
+def scorecard_weights(session: Connection) -> dict[int, dict[str, Decimal]]:
     """Teams that configured their own scorecard: team id -> KPI -> weight."""
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for team_id, key, weight in session.execute(_weights_statement()):
@@ -570,7 +582,7 @@ def scorecard_weights(session: Executor) -> dict[int, dict[str, Decimal]]:
     return dict(result)
 
 
-def replace_scorecard_weights(session: Executor, team_id: int, weights: dict[str, Decimal]) -> None:
+def replace_scorecard_weights(session: Connection, team_id: int, weights: dict[str, Decimal]) -> None:
     from sqlalchemy import delete, insert
 
     session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))

@@ -7,13 +7,11 @@ from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
-from kpitui.store.db import Executor
 from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
 
 _A = Activity.__table__.c
@@ -29,7 +27,7 @@ def _activity_select() -> Any:
                          .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
 
 
-def list_activities(session: Executor, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
+def list_activities(session: Connection, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
                     hi: datetime | None = None, kinds: Sequence[str] | None = None,
                     limit: int = 200, offset: int = 0) -> list[ActivityRecord]:
     """Newest first; paged in SQL so a long history never loads whole."""
@@ -46,22 +44,18 @@ def list_activities(session: Executor, *, rep_ids: Sequence[int] | None, lo: dat
     return [ActivityRecord(**row._mapping) for row in session.execute(stmt)]
 
 
-@cache
-def _one_activity() -> Any:
-    """Built once: logging is the hot path, and building the statement cost more than running it."""
-    return _activity_select().where(_A.id == bindparam("activity_id"))
-
-
-def get_activity(session: Executor, activity_id: int) -> ActivityRecord | None:
-    row = session.execute(_one_activity(), {"activity_id": activity_id}).first()
-    return ActivityRecord(**row._mapping) if row else None
-
-
+# Built once, with bound parameters: on the logging path building a statement cost more than running it.
+_ONE_ACTIVITY = _activity_select().where(_A.id == bindparam("activity_id"))
 _INSERT_ACTIVITY = insert(Activity.__table__)
 _INSERT_CHANGE = insert(ChangeLog.__table__)
 
 
-def insert_activity(session: Executor, values: dict[str, Any]) -> int:
+def get_activity(session: Connection, activity_id: int) -> ActivityRecord | None:
+    row = session.execute(_ONE_ACTIVITY, {"activity_id": activity_id}).first()
+    return ActivityRecord(**row._mapping) if row else None
+
+
+def insert_activity(session: Connection, values: dict[str, Any]) -> int:
     result = session.execute(_INSERT_ACTIVITY, values)
     return int(result.inserted_primary_key[0])
 
@@ -74,11 +68,11 @@ def inserted_activity(activity_id: int, values: dict[str, Any], rep: str, deal: 
                           **{**values, "occurred_at": values["occurred_at"].astimezone(UTC)})
 
 
-def update_activity(session: Executor, activity_id: int, values: dict[str, Any]) -> None:
+def update_activity(session: Connection, activity_id: int, values: dict[str, Any]) -> None:
     session.execute(update(Activity.__table__).where(_A.id == activity_id).values(**values))
 
 
-def delete_activity(session: Executor, activity_id: int) -> None:
+def delete_activity(session: Connection, activity_id: int) -> None:
     session.execute(delete(Activity.__table__).where(_A.id == activity_id))
 
 
@@ -95,7 +89,7 @@ def _deal(row: Any) -> DealRecord:
     return DealRecord(**values)
 
 
-def list_deals(session: Executor, *, rep_ids: Sequence[int] | None, open_only: bool = False,
+def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only: bool = False,
                closed_from: date | None = None, closed_before: date | None = None,
                limit: int = 500) -> list[DealRecord]:
     stmt = _deal_select()
@@ -111,12 +105,12 @@ def list_deals(session: Executor, *, rep_ids: Sequence[int] | None, open_only: b
     return [_deal(row) for row in session.execute(stmt)]
 
 
-def get_deal(session: Executor, deal_id: int) -> DealRecord | None:
+def get_deal(session: Connection, deal_id: int) -> DealRecord | None:
     row = session.execute(_deal_select().where(_D.id == deal_id)).first()
     return _deal(row) if row else None
 
 
-def find_deal(session: Executor, ref: str) -> DealRecord | None:
+def find_deal(session: Connection, ref: str) -> DealRecord | None:
     """By external id, else by numeric id."""
     row = session.execute(_deal_select().where(_D.external_id == ref)).first()
     if row is None and ref.isdigit():
@@ -124,11 +118,11 @@ def find_deal(session: Executor, ref: str) -> DealRecord | None:
     return _deal(row) if row else None
 
 
-def update_deal(session: Executor, deal_id: int, values: dict[str, Any]) -> None:
+def update_deal(session: Connection, deal_id: int, values: dict[str, Any]) -> None:
     session.execute(update(Deal.__table__).where(_D.id == deal_id).values(**values))
 
 
-def audit(session: Executor, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
+def audit(session: Connection, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
           entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
           subject_team_id: int | None = None) -> None:
     """Record a change in the same transaction as the change itself."""
@@ -146,7 +140,7 @@ def _as_json(value: object | None) -> str | None:
     return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)
 
 
-def changes(session: Executor, *, entity: str | None = None, entity_id: int | None = None,
+def changes(session: Connection, *, entity: str | None = None, entity_id: int | None = None,
             subject_rep_ids: Sequence[int] | None = None, subject_team_ids: Sequence[int] | None = None,
             limit: int = 200) -> list[ChangeRecord]:
     """Newest first. With subject filters: changes about those reps or those teams' defaults."""
@@ -172,7 +166,7 @@ def _target_row(row: Any) -> TargetRecord:
     return TargetRecord(**row._mapping)
 
 
-def list_targets(session: Executor, *, period_kind: str, period_start: date, team_ids: Sequence[int] | None,
+def list_targets(session: Connection, *, period_kind: str, period_start: date, team_ids: Sequence[int] | None,
                  rep_ids: Sequence[int] | None) -> list[TargetRecord]:
     """Targets of one period: the teams' defaults and the reps' own."""
     stmt = select(_T.id, _T.rep_id, _T.team_id, _T.kpi, _T.period_kind, _T.period_start, _T.value).where(
@@ -182,7 +176,7 @@ def list_targets(session: Executor, *, period_kind: str, period_start: date, tea
     return [_target_row(row) for row in session.execute(stmt.order_by(_T.kpi, _T.id))]
 
 
-def find_target(session: Executor, *, rep_id: int | None, team_id: int | None, kpi: str, period_kind: str,
+def find_target(session: Connection, *, rep_id: int | None, team_id: int | None, kpi: str, period_kind: str,
                 period_start: date) -> TargetRecord | None:
     owner = _T.rep_id == rep_id if rep_id is not None else and_(_T.team_id == team_id, _T.rep_id.is_(None))
     row = session.execute(
@@ -191,12 +185,12 @@ def find_target(session: Executor, *, rep_id: int | None, team_id: int | None, k
     return _target_row(row) if row else None
 
 
-def upsert_target(session: Executor, existing: TargetRecord | None, values: dict[str, Any]) -> int:
+def upsert_target(session: Connection, existing: TargetRecord | None, values: dict[str, Any]) -> int:
     if existing is None:
         return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
     session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))
     return existing.id
 
 
-def delete_target(session: Executor, target_id: int) -> None:
+def delete_target(session: Connection, target_id: int) -> None:
     session.execute(delete(Target.__table__).where(_T.id == target_id))

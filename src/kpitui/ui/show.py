@@ -21,12 +21,13 @@ def plain(value: object) -> str:
     return clean_text("" if value is None else str(value))
 
 
-def user_text(value: object, style: str = "", limit: int | None = None) -> Text:
-    """A Rich `Text` for a DataTable cell or a Rich table: literal, single line, optionally shortened."""
+def user_text(value: object, style: str = "", limit: int | None = None, kind: type[Text] = Text) -> Text:
+    """A Rich `Text` (or subclass `kind`) for a DataTable cell or a Rich table: literal, single line, optionally
+    shortened."""
     text = plain(value)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
-    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    return kind(text, style=style, no_wrap=True, overflow="ellipsis")
 
 
 def user_content(value: object) -> Content:

@@ -106,7 +106,3 @@ class KpiBarChart(PrebuiltPlot):
                                                                         bars.values, bars.targets)
         draw_bars(self.plt, bars)
         self.use(ready.picture)
-
-    def draw(self) -> None:
-        draw_bars(self.plt, Bars(self.key, self.total, self.labels, self.values, self.targets))
-        self.use(None)

@@ -63,12 +63,6 @@ def cell(text: str = "", style: str = "", justify: str | None = None) -> Cell:
     return Cell(text, style=style, justify=justify)  # type: ignore[arg-type]
 
 
-def user_cell(value: object, style: str = "", limit: int | None = None) -> Cell:
-    """`user_text` (literal, cleaned, shortened) as a `Cell`."""
-    shown = user_text(value, style=style, limit=limit)
-    return Cell(shown.plain, style=style, no_wrap=True, overflow="ellipsis")
-
-
 @dataclass(frozen=True)
 class BoardRows:
     """A leaderboard ready for the table: the columns and every row's cells, built off the event loop (in the
@@ -106,9 +100,10 @@ def _kpi_cell(key: str, value: KpiValue, previous: KpiValue, style: str) -> Text
 
 
 def _cells(row: LeaderboardRow, keys: list[str], with_team: bool) -> list[Text]:
-    cells: list[Text] = [cell(str(row.rank or MISSING), justify="right"), user_cell(row.rep, limit=REP_WIDTH)]
+    cells: list[Text] = [cell(str(row.rank or MISSING), justify="right"),
+                         user_text(row.rep, limit=REP_WIDTH, kind=Cell)]
     if with_team:
-        cells.append(user_cell(row.team or "", limit=TEAM_WIDTH, style="dim"))
+        cells.append(user_text(row.team or "", limit=TEAM_WIDTH, style="dim", kind=Cell))
     cells.append(cell(format_ratio(row.score), style=attainment_style(row.score), justify="right"))
     for key in keys:
         value = row.kpis.get(key)
