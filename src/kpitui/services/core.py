@@ -1,0 +1,129 @@
+"""The service's core: the database, who is acting, the clock, and looking people, teams and deals up."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import ParamSpec, Self, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from kpitui import settings
+from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
+from kpitui.domain.periods import Period, parse_period
+from kpitui.domain.records import DealRecord
+from kpitui.store import queries, records
+from kpitui.store.db import Database
+from kpitui.store.queries import RepRow
+from kpitui.store.schema import ensure_schema
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def one_snapshot(method: Callable[P, T]) -> Callable[P, T]:
+    """A report read in one snapshot: every read it makes joins one (Database.read), so its numbers agree."""
+
+    @functools.wraps(method)
+    def reading(*args: P.args, **kwargs: P.kwargs) -> T:
+        service = args[0]
+        assert isinstance(service, ServiceCore)
+        with service.db.read():
+            return method(*args, **kwargs)
+
+    return reading
+
+
+class ServiceCore:
+    """What every part of the service shares: the database, the actor, the zone and the clock."""
+
+    def __init__(self, db: Database, *, zone: ZoneInfo | None = None, actor: str | None = None,
+                 clock: Callable[[], datetime] = settings.now) -> None:
+        self.db = db
+        self.zone = zone or settings.local_zone()
+        self.clock = clock
+        self.actor: RepRow | None = self.find_rep(actor) if actor else None
+        if not db.is_sqlite:
+            self._sign_in_as_database_login()
+
+    def _sign_in_as_database_login(self) -> None:
+        """On a shared PostgreSQL a person's login role is tied to their rep (`kpitui grant`): that rep is the
+        actor, and the database enforces it anyway (row-level security), so --as cannot name someone else."""
+        from kpitui.store.postgres_roles import login_rep_id
+
+        with self.db.read() as session:
+            rep_id = login_rep_id(session)
+        if rep_id is None:
+            return
+        me = self._rep_row(rep_id)
+        if self.actor is not None and self.actor.id != me.id:
+            raise AccessDenied(f"you are signed in to the database as {me.name}: you cannot act as "
+                               f"{self.actor.name}")
+        self.actor = me
+
+    @classmethod
+    def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Self:
+        db = Database(settings.database_url(db_arg))
+        ensure_schema(db)
+        try:
+            return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
+        except BaseException:
+            db.dispose()  # no connection left behind by a refused sign-in
+            raise
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    def period(self, text: str | None, default: str = "this-month") -> Period:
+        return parse_period(text or default, self.today())
+
+    def find_rep(self, ref: str) -> RepRow:
+        with self.db.read() as session:
+            found = queries.find_reps(session, ref)
+        if not found:
+            raise NotFound(f"no rep named {ref!r} (use their email or full name)")
+        if len(found) > 1:
+            raise InvalidInput(f"{len(found)} reps are named {ref!r}: use the email instead")
+        return found[0]
+
+    def find_team(self, name: str) -> tuple[int, str]:
+        with self.db.read() as session:
+            team = queries.find_team(session, name)
+        if team is None:
+            raise NotFound(f"no team named {name!r}")
+        return team
+
+    def _rep_row(self, rep_id: int) -> RepRow:
+        with self.db.read() as session:
+            row = queries.rep_by_id(session, rep_id)
+        if row is None:
+            raise NotFound(f"no rep #{rep_id}")
+        return row
+
+    def find_deal(self, ref: str) -> DealRecord:
+        with self.db.read() as session:
+            found = records.find_deal(session, ref.strip())
+        if found is None:
+            raise NotFound(f"no deal {ref!r}")
+        return found
+
+    def _audit(self, session: Connection, entity: str, entity_id: int, action: str, before: object | None = None,
+               after: object | None = None, team_id: int | None = None) -> None:
+        subject = getattr(after or before, "rep_id", None)
+        records.audit(session, at=self.now(), actor_rep_id=self.actor.id if self.actor else None,
+                      actor=self.actor.name if self.actor else "local owner", subject_rep_id=subject,
+                      subject_team_id=team_id, entity=entity, entity_id=entity_id, action=action, before=before,
+                      after=after)

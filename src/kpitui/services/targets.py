@@ -1,0 +1,122 @@
+"""Targets and scorecards: set, copy forward, history; a team's scorecard weights."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection
+
+from kpitui.domain.errors import InvalidInput
+from kpitui.domain.kpis import DEFAULT_SCORECARD, kpi
+from kpitui.domain.periods import Period
+from kpitui.domain.records import ChangeRecord, TargetRecord
+from kpitui.domain.reports import (
+    TargetSheet,
+)
+from kpitui.services.access import AccessRules
+from kpitui.store import queries, records
+
+
+class TargetService(AccessRules):
+    def target_sheet(self, team: str, period: Period) -> TargetSheet:
+        team_id, team_name = self.find_team(team)
+        self._require_team_detail(team_id, team_name)
+        with self.db.read() as session:
+            members = queries.reps_in_scope(session, [team_id])
+            found = records.list_targets(session, period_kind=period.kind, period_start=period.start,
+                                         team_ids=[team_id], rep_ids=[m.id for m in members])
+        defaults = {t.kpi: t.value for t in found if t.rep_id is None}
+        own: dict[int, dict[str, Decimal]] = {}
+        for t in found:
+            if t.rep_id is not None:
+                own.setdefault(t.rep_id, {})[t.kpi] = t.value
+        return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members], defaults, own)
+
+    def set_target(self, key: str, period: Period, value: str | Decimal | None, rep: str | None = None,
+                   team: str | None = None) -> TargetRecord | None:
+        """Set (or with an empty value, remove) a rep's own target or a team default. Audited."""
+        from kpitui.domain.inputs import TargetIn, parse_input
+
+        if bool(rep) == bool(team):
+            raise InvalidInput("give a rep or a team (a team's target is the default for its reps)")
+        if rep:
+            person = self.find_rep(rep)
+            if person.team_id is None:
+                raise InvalidInput(f"{person.name} is in no team, so no manager can set their targets")
+            team_id, team_name = person.team_id, person.team or ""
+            owner: dict[str, int | None] = {"rep_id": person.id, "team_id": None}
+        else:
+            team_id, team_name = self.find_team(team or "")
+            owner = {"rep_id": None, "team_id": team_id}
+        self._require_team_write(team_id, team_name)
+        key_kpi = kpi(key).key
+        removing = value is None or (isinstance(value, str) and not value.strip())
+        parsed_value = None
+        if not removing:
+            parsed = parse_input(TargetIn, {"rep": rep, "team": team, "kpi": key_kpi, "period": period.label,
+                                            "value": str(value)}, zone=self.zone, today=self.today())
+            parsed_value = parsed.value
+
+        return self.db.run_write(lambda session: self._put_target(session, owner, team_id, key_kpi, period,
+                                                                  parsed_value))
+
+    def _put_target(self, session: Connection, owner: dict[str, int | None], team_id: int, key: str, period: Period,
+                    value: Decimal | None) -> TargetRecord | None:
+        """Write one target (None removes it) and its audit entry, inside the caller's transaction."""
+        where = {**owner, "kpi": key, "period_kind": period.kind, "period_start": period.start}
+        existing = records.find_target(session, **where)  # type: ignore[arg-type]
+        if value is None:
+            if existing is not None:
+                records.delete_target(session, existing.id)
+                self._audit(session, "target", existing.id, "delete", before=existing, team_id=team_id)
+            return None
+        target_id = records.upsert_target(session, existing, {**where, "value": value})
+        after = records.find_target(session, **where)  # type: ignore[arg-type]
+        self._audit(session, "target", target_id, "update" if existing else "create", before=existing, after=after,
+                    team_id=team_id)
+        return after
+
+    def copy_targets_forward(self, team: str, period: Period) -> int:
+        """Copy the previous period's targets of the team (defaults and own) where this period has none.
+        One transaction: all copied or none."""
+        source = self.target_sheet(team, period.previous())
+        current = self.target_sheet(team, period)
+        self._require_team_write(current.team_id, current.team)
+        missing: list[tuple[dict[str, int | None], str, Decimal]] = [
+            ({"rep_id": None, "team_id": current.team_id}, key, value)
+            for key, value in source.defaults.items() if key not in current.defaults]
+        for rep_id, values in source.own.items():
+            missing += [({"rep_id": rep_id, "team_id": None}, key, value) for key, value in values.items()
+                        if key not in current.own.get(rep_id, {})]
+
+        def write(session: Connection) -> int:
+            for owner, key, value in missing:
+                self._put_target(session, owner, current.team_id, key, period, value)
+            return len(missing)
+
+        return self.db.run_write(write)
+
+    def target_history(self, team: str, limit: int = 200) -> list[ChangeRecord]:
+        team_id, team_name = self.find_team(team)
+        self._require_team_detail(team_id, team_name)
+        with self.db.read() as session:
+            members = queries.reps_in_scope(session, [team_id], active_only=False, roles=("rep", "manager", "admin"))
+            return records.changes(session, entity="target", subject_rep_ids=[m.id for m in members],
+                                   subject_team_ids=[team_id], limit=limit)
+
+    def set_scorecard(self, team: str, weights: dict[str, str | Decimal]) -> dict[str, Decimal]:
+        """A team's own scorecard (KPI -> weight); an empty mapping goes back to the default."""
+        team_id, team_name = self.find_team(team)
+        self._require_team_write(team_id, team_name)
+        parsed: dict[str, Decimal] = {}
+        for key, raw in weights.items():
+            kpi(key)
+            try:
+                weight = Decimal(str(raw))
+            except ArithmeticError:
+                raise InvalidInput(f"weight of {key}: {raw!r} is not a number") from None
+            if not weight.is_finite() or weight <= 0 or weight > 100:
+                raise InvalidInput(f"weight of {key}: give a number above 0 and at most 100 ({raw!r} was given)")
+            parsed[key] = weight
+        self.db.run_write(lambda s: queries.replace_scorecard_weights(s, team_id, parsed))
+        return parsed or dict(DEFAULT_SCORECARD)
