@@ -3,6 +3,13 @@
 Resolution order for the database: `--db`, else `KPITUI_DB`, else a file in the user data directory.
 The time zone: `KPITUI_TZ`, else `TZ`, else the system's zone, else UTC. `KPITUI_NOW` (ISO 8601 with offset)
 freezes the clock, for tests and reproducible demos.
+
+Settings a user changes live in one TOML file, `config.toml` in the platform's config directory (or the file
+`KPITUI_CONFIG` names); environment variables override it:
+
+    workdays = "mon-fri"                 # KPITUI_WORKDAYS; also "sun-thu", "mon,tue,thu"
+    holidays = [2026-12-24, 2026-12-25]  # and/or a file of ISO dates, one a line:
+    holidays_file = "~/holidays.txt"    # KPITUI_HOLIDAYS=FILE (replaces both)
 """
 
 from __future__ import annotations
@@ -10,9 +17,13 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kpitui.domain.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kpitui.domain.calendar import WorkCalendar
 
 
 def default_db_path() -> Path:
@@ -65,3 +76,70 @@ def now() -> datetime:
             moment = moment.replace(tzinfo=local_zone())
         return moment.astimezone(UTC)
     return datetime.now(UTC)
+
+
+def config_path() -> Path:
+    named = os.environ.get("KPITUI_CONFIG")
+    if named:
+        return Path(named).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("kpitui", appauthor=False)) / "config.toml"
+
+
+CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str}
+
+
+def load_config() -> dict[str, Any]:
+    """The config file's settings (an absent file is no settings); a broken one is an error naming it."""
+    import tomllib
+
+    path = config_path()
+    try:
+        with path.open("rb") as handle:
+            config = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"config file {path}: {exc}") from None
+    for key, value in config.items():
+        expected = CONFIG_KEYS.get(key)
+        if expected is None:
+            raise InvalidInput(f"config file {path}: unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
+        if not isinstance(value, expected):
+            raise InvalidInput(f"config file {path}: {key} should be a {expected.__name__}, not {value!r}")
+    return config
+
+
+def _holidays_from_file(name: str, origin: str) -> frozenset:
+    from kpitui.domain.calendar import parse_holidays
+
+    path = Path(name).expanduser()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{origin}: cannot read holidays from {path}: {exc.__class__.__name__}") from None
+    return parse_holidays(lines, str(path))
+
+
+def work_calendar() -> WorkCalendar:
+    """Working days and holidays from the config file, with KPITUI_WORKDAYS / KPITUI_HOLIDAYS overriding it."""
+    from datetime import date
+
+    from kpitui.domain.calendar import MONDAY_TO_FRIDAY, WorkCalendar, parse_holidays, parse_workdays
+
+    config = load_config()
+    workdays_text = os.environ.get("KPITUI_WORKDAYS") or config.get("workdays")
+    try:
+        workdays = parse_workdays(workdays_text) if workdays_text else MONDAY_TO_FRIDAY
+    except InvalidInput as exc:
+        origin = "KPITUI_WORKDAYS" if os.environ.get("KPITUI_WORKDAYS") else f"config file {config_path()}"
+        raise InvalidInput(f"{origin}: {exc}") from None
+    env_file = os.environ.get("KPITUI_HOLIDAYS")
+    if env_file:
+        return WorkCalendar(workdays, _holidays_from_file(env_file, "KPITUI_HOLIDAYS"))
+    listed = [d.isoformat() if isinstance(d, date) else str(d) for d in config.get("holidays", [])]
+    holidays = parse_holidays(listed, f"config file {config_path()}, holidays")
+    if config.get("holidays_file"):
+        holidays |= _holidays_from_file(config["holidays_file"], f"config file {config_path()}")
+    return WorkCalendar(workdays, holidays)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 
 from kpitui import settings
+from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.records import DealRecord
@@ -48,9 +49,10 @@ class ServiceCore:
     """What every part of the service shares: the database, the actor, the zone and the clock."""
 
     def __init__(self, db: Database, *, zone: ZoneInfo | None = None, actor: str | None = None,
-                 clock: Callable[[], datetime] = settings.now) -> None:
+                 clock: Callable[[], datetime] = settings.now, calendar: WorkCalendar | None = None) -> None:
         self.db = db
         self.zone = zone or settings.local_zone()
+        self.calendar = calendar or settings.work_calendar()
         self.clock = clock
         self.actor: RepRow | None = self.find_rep(actor) if actor else None
         if not db.is_sqlite:
