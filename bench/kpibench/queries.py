@@ -90,10 +90,9 @@ def worker_queries(args: argparse.Namespace) -> dict[str, Any]:
     k, f = timed_alternating(lb_all, lambda: floor_leaderboard(conn, fp, None), runs)
     figures["leaderboard_all"] = {**summary(k), "floor": summary(f)}
     if args.only_leaderboard:
-        result["activity_rows_in_period"] = conn.execute(
-            "SELECT count(*) FROM activity WHERE occurred_at >= ? AND occurred_at < ?", fp.utc_bounds()).fetchone()[0]
-        result["reps_in_scope"] = len(board.rows)
+        result.update(scope(conn, fp, board))
         return result
+
     def floor_prev_board() -> None:
         facts = floor_leaderboard(conn, fp, None)
         floor_facts(conn, fp.previous(), list(facts))
@@ -136,15 +135,20 @@ def worker_queries(args: argparse.Namespace) -> dict[str, Any]:
                             for op in ("leaderboard", "drilldown", "trend")}
     result["explain"] = explain(conn, log.items)
     result["gaps"] = gaps
-    result["activity_rows_in_period"] = conn.execute(
-        "SELECT count(*) FROM activity WHERE occurred_at >= ? AND occurred_at < ?", fp.utc_bounds()).fetchone()[0]
-    result["reps_in_scope"] = len(board.rows)
+    result.update(scope(conn, fp, board))
 
     if args.profile:
         result["profile"] = profile(lb_all, drill, Path(args.json).parent)
     conn.close()
     return result
 
+
+
+def scope(conn: sqlite3.Connection, fp: FloorPeriod, board: Any) -> dict[str, int]:
+    """How much the figures covered: activity rows in the period, reps on the leaderboard."""
+    rows = conn.execute("SELECT count(*) FROM activity WHERE occurred_at >= ? AND occurred_at < ?",
+                        fp.utc_bounds()).fetchone()[0]
+    return {"activity_rows_in_period": rows, "reps_in_scope": len(board.rows)}
 
 
 def trend_figure(svc: Any, conn: sqlite3.Connection, period: Any, fp: FloorPeriod, who: dict[str, Any],
