@@ -19,18 +19,18 @@ from kpitui.store import queries, records
 
 class TargetService(AccessRules):
     def target_sheet(self, team: str, period: Period) -> TargetSheet:
+        """The targets set for `period` and, for every rep and the team row, what applies with its source
+        (set, or derived by working days from the covering months, quarter, year: domain/targets.py)."""
         team_id, team_name = self.find_team(team)
         self._require_team_detail(team_id, team_name)
         with self.db.read() as session:
             members = queries.reps_in_scope(session, [team_id])
-            found = records.list_targets(session, period_kind=period.kind, period_start=period.start,
-                                         team_ids=[team_id], rep_ids=[m.id for m in members])
-        defaults = {t.kpi: t.value for t in found if t.rep_id is None}
-        own: dict[int, dict[str, Decimal]] = {}
-        for t in found:
-            if t.rep_id is not None:
-                own.setdefault(t.rep_id, {})[t.kpi] = t.value
-        return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members], defaults, own)
+            book = queries.target_books(session, queries.Buckets.of(self.zone, period), members,
+                                        calendar=self.calendar, teams=[team_id])[0]
+        return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members],
+                           dict(book.by_team.get(team_id, {})), {m.id: dict(book.by_rep[m.id]) for m in members
+                                                                  if m.id in book.by_rep},
+                           {m.id: book.resolved(m.id, team_id) for m in members}, book.resolved(None, team_id))
 
     def set_target(self, key: str, period: Period, value: str | Decimal | None, rep: str | None = None,
                    team: str | None = None) -> TargetRecord | None:
