@@ -473,6 +473,16 @@ def target_books(session: Connection, buckets: Buckets, reps: Sequence[RepRow] |
     return books
 
 
+TARGET_LOCK_SPACE = 7013  # pg_advisory_xact_lock(space, team id): the writers of one team's targets
+
+
+def lock_team_targets(session: Connection, team_id: int) -> None:
+    """PostgreSQL (read committed): one writer of a team's targets at a time, till the transaction ends, so what
+    a write decided from its own reads still holds when it writes. SQLite's BEGIN IMMEDIATE already locks."""
+    if session.dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(TARGET_LOCK_SPACE, team_id)))
+
+
 def targets(session: Connection, period: Period, zone: ZoneInfo | None = None) -> TargetBook:
     return target_books(session, Buckets.of(zone or ZoneInfo("UTC"), period))[0]
 
