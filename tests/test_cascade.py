@@ -167,3 +167,20 @@ def test_cli_scorecard_json_shows_target_source(tmp_path: Path) -> None:
     assert (lines["meetings"]["target"], lines["meetings"]["target_source"]) == (5.0, "derived:2026-Q4")
     assert (lines["calls"]["target"], lines["calls"]["target_source"]) == (30.0, "rep")
     assert lines["emails"]["target_source"] is None
+
+
+def test_the_leaderboard_chart_marks_a_derived_target(db: Database, north: dict[str, int]) -> None:
+    from kpitui.ui.widgets.kpi_bars import bars_of
+
+    board = service(db, now=NOW).leaderboard(parse_period("2026-W45", TODAY), team="North", sort="meetings")
+    assert {r.rep: r.target_sources["meetings"] for r in board.rows} == {
+        "Ada Ames": "derived:2026-Q4", "Bo Brandt": "derived:2026-11"}
+    bars = bars_of(board, "meetings")
+    assert bars.targets == [5.0, 10.0] and bars.derived == [True, True]
+
+
+def test_formatting_shows_a_fractional_derived_count() -> None:
+    from kpitui.domain.formatting import format_kpi
+
+    assert (format_kpi("calls", Decimal("7.58")), format_kpi("calls", Decimal("5.00")), format_kpi("calls", 5)) == (
+        "7.6", "5", "5")

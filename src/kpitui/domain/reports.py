@@ -40,6 +40,7 @@ class LeaderboardRow:
     targets: dict[str, Decimal] = field(default_factory=dict)
     attainment: dict[str, float | None] = field(default_factory=dict)
     previous: dict[str, KpiValue] = field(default_factory=dict)
+    target_sources: dict[str, str] = field(default_factory=dict)  # rep | team | derived:2026-Q4
 
     def as_json(self) -> dict[str, object]:
         return {"rank": self.rank, "rep": self.rep, "team": self.team, "score": json_number(self.score),

@@ -93,7 +93,8 @@ class ReportService(AccessRules):
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
                 score=scorecard_score(attained, targets, current.weights[rep.id]), kpis=kpis, targets=targets,
-                attainment=attained, previous=previous.kpis[rep.id] if previous else {}))
+                attainment=attained, previous=previous.kpis[rep.id] if previous else {},
+                target_sources=current.target_sources.get(rep.id, {})))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
                                    lambda r: r.rep, higher)
