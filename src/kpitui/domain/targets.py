@@ -52,7 +52,7 @@ class Resolved:
 
 @dataclass(frozen=True)
 class _Found:
-    """A value before quantizing, and the set periods it came from (empty: set on the period itself)."""
+    """A value before quantizing, and the set periods it came from (the period itself when set on it)."""
 
     value: Decimal
     owner: str
