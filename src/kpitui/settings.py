@@ -8,11 +8,14 @@ freezes the clock, for tests and reproducible demos.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kpitui.domain.errors import InvalidInput
+from kpitui.domain.errors import ConfigError, InvalidInput
+
+FROZEN_YEARS = (1970, 2999)  # a clock outside them is a typo, and period arithmetic near year 9999 overflows
 
 
 def default_db_path() -> Path:
@@ -21,14 +24,33 @@ def default_db_path() -> Path:
     return Path(user_data_dir("kpitui", appauthor=False)) / "kpitui.db"
 
 
-def database_url(db: str | None) -> str:
-    """A SQLAlchemy URL from a path or URL; plain paths become SQLite files."""
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def has_url_scheme(value: str) -> bool:
+    """A `--db` value is a URL only when it starts with `scheme://`; anything else is a file path, however many
+    `?`, `%` or `#` it holds (`my?db.db` is a file of that name, not `my` with a query string)."""
+    return bool(URL_SCHEME.match(value))
+
+
+def database_url(db: str | None) -> str | Path:
+    """The database named by `--db`, else `KPITUI_DB`, else the default file: a URL (kept as text, made into a
+    SQLAlchemy URL by the store) or the Path of a SQLite file, which the store builds into a URL field by field,
+    so no character of a file name is read as URL syntax."""
+    if db is not None and not db.strip():
+        raise ConfigError("--db is empty: give a database file or a URL")
+    source = "--db" if db else "KPITUI_DB"
     value = db or os.environ.get("KPITUI_DB") or str(default_db_path())
-    if "://" in value:
+    if "\x00" in value:
+        raise ConfigError(f"{source} holds a NUL character: give a database file or a URL")
+    if has_url_scheme(value):
         return value
-    path = Path(value).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    path = Path(value)
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # ~user that does not exist: take the name literally
+        pass
+    return path.absolute()
 
 
 def _system_zone_name() -> str | None:
@@ -50,7 +72,7 @@ def local_zone() -> ZoneInfo:
         if name:
             try:
                 return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (America), a long name
                 if name == os.environ.get("KPITUI_TZ"):
                     raise InvalidInput(f"KPITUI_TZ={name!r} is not a known time zone") from None
     return ZoneInfo("UTC")
@@ -60,8 +82,20 @@ def now() -> datetime:
     """The current moment, aware, in UTC (frozen by KPITUI_NOW)."""
     frozen = os.environ.get("KPITUI_NOW")
     if frozen:
-        moment = datetime.fromisoformat(frozen)
+        return _frozen_now(frozen)
+    return datetime.now(UTC)
+
+
+def _frozen_now(text: str) -> datetime:
+    """KPITUI_NOW as a moment; a value that is not one is a clear error, not a traceback."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local_zone())
-        return moment.astimezone(UTC)
-    return datetime.now(UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ConfigError(f"KPITUI_NOW={text!r} is not a moment: write ISO 8601, e.g. "
+                          "2026-10-20T15:00:00+02:00") from None
+    if not FROZEN_YEARS[0] <= moment.year <= FROZEN_YEARS[1]:
+        raise ConfigError(f"KPITUI_NOW={text!r} is outside the years {FROZEN_YEARS[0]}-{FROZEN_YEARS[1]}")
+    return moment
