@@ -20,7 +20,7 @@ from urllib.parse import quote
 from sqlalchemy import URL, inspect, text
 
 from kpitui.domain.errors import DatabaseError
-from kpitui.store.db import Database, to_url
+from kpitui.store.db import BUSY_TIMEOUT_MS, Database, to_url
 
 HEAD = "0005"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -90,7 +90,7 @@ def _check_sqlite_file(path: Path, *, initialise: bool) -> None:
 def _peek(path: Path) -> tuple[list[str], str | None]:
     """The file's tables and kpitui schema revision, read through a read-only connection."""
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot open {path}: {exc}") from None
     try:
