@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ class Context:
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db_arg = db
         self.actor = actor
+        self.initialise = False  # only `init` may make an empty file into a database
         self._service: Any = None
 
     @property
@@ -32,7 +33,7 @@ class Context:
         if self._service is None:
             from kpitui.services import Kpitui
 
-            self._service = Kpitui.open(self.db_arg, actor=self.actor)
+            self._service = Kpitui.open(self.db_arg, actor=self.actor, initialise=self.initialise)
         return self._service
 
 
@@ -47,13 +48,24 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def debugging(ctx: click.Context) -> bool:
+    """--debug or KPITUI_DEBUG=1: show the traceback of an error instead of its one line."""
+    import os
+
+    return bool(ctx.params.get("debug")) or os.environ.get("KPITUI_DEBUG", "").strip().lower() in {"1", "true",
+                                                                                                  "yes", "on"}
+
+
 class Group(click.Group):
-    """Turns our own errors into one clear line and a non-zero exit, never a traceback."""
+    """Turns our own errors (bad input, a database that is not kpitui's, a bad setting) into one clear line
+    and exit code 2, never a traceback; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KpituiError as exc:
+            if debugging(ctx):
+                raise
             fail(str(exc), getattr(exc, "exit_code", 2))
 
 
@@ -80,9 +92,10 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.option("--db", default=None, metavar="URL|PATH", help="Database file or SQLAlchemy URL (else $KPITUI_DB, "
                                                               "else the user data directory).")
 @click.option("--as", "actor", default=None, metavar="REP", help="Who you are: email or name (else $KPITUI_USER).")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (also KPITUI_DEBUG=1).")
 @click.version_option(package_name="kpitui")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def main(ctx: click.Context, db: str | None, actor: str | None, debug: bool) -> None:
     """kpitui: sales KPI scorecards and team leaderboards. With no command, opens the app."""
     import os
 
@@ -100,8 +113,9 @@ def _require_existing_database(named: str | None) -> None:
     """A database named by --db / KPITUI_DB must exist, except for commands that create one: a typo in the
     path would otherwise open a new, empty database and show zeros as if they were the team's numbers."""
     from kpitui.domain.errors import InvalidInput
+    from kpitui.settings import database_url, has_url_scheme
 
-    if named and "://" not in named and not Path(named).expanduser().exists():
+    if named and not has_url_scheme(named) and not Path(database_url(named)).exists():
         raise InvalidInput(f"there is no database at {named}: check the path, or create one with "
                            f"`kpitui --db {named} init`")
 
@@ -116,8 +130,9 @@ def _run_app(db: str | None, actor: str | None, demo: bool = False, standup: boo
 @click.pass_obj
 def init(obj: Context) -> None:
     """Create an empty database (or bring an existing one up to date)."""
+    obj.initialise = True
     svc = obj.service
-    click.echo(f"Database ready: {svc.db.url}")
+    click.echo(f"Database ready: {clean_text(svc.db.name)}")
 
 
 @main.command("import")
@@ -215,12 +230,13 @@ def funnel(obj: Context, rep: str | None, team: str | None, period: str | None, 
 def export(obj: Context, kind: str, rep: str | None, team: str | None, period: str | None, fmt: str,
            output: Path | None) -> None:
     """Export activities, deals, targets, the leaderboard or a scorecard (CSV is formula-safe)."""
+    from kpitui.export_file import refuse_database_files, replacing
     from kpitui.output import emit, print_rows
 
     svc = obj.service
     when = svc.period(period)
-    out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
+    target = refuse_database_files(output, svc.db.sqlite_path) if output else None
+    with replacing(target) if target else nullcontext(sys.stdout) as out:
         if kind == "leaderboard":
             emit(svc.leaderboard(when, team=team), fmt, out)
         elif kind == "scorecard":
@@ -228,11 +244,8 @@ def export(obj: Context, kind: str, rep: str | None, team: str | None, period: s
         else:
             header, rows = svc.export_rows(kind, when, rep=rep, team=team)
             print_rows(f"{kind} · {when.label}", header, rows, fmt, out)
-    finally:
-        if output:
-            out.close()
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {clean_text(str(output))}", err=True)
 
 
 @main.command()

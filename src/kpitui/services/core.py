@@ -18,7 +18,7 @@ from kpitui.domain.records import DealRecord
 from kpitui.store import queries, records
 from kpitui.store.db import Database
 from kpitui.store.queries import RepRow
-from kpitui.store.schema import ensure_schema
+from kpitui.store.schema import open_database
 
 
 def parse_date(text: str) -> date:
@@ -74,9 +74,11 @@ class ServiceCore:
         self.actor = me
 
     @classmethod
-    def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Self:
-        db = Database(settings.database_url(db_arg))
-        ensure_schema(db)
+    def open(cls, db_arg: str | None = None, actor: str | None = None, *, initialise: bool = False,
+             **kwargs: object) -> Self:
+        """The service on the database named by `db_arg` (see settings.database_url), at the newest schema.
+        `initialise` (the `init` command) may make an empty file into a kpitui database."""
+        db = open_database(settings.database_url(db_arg), initialise=initialise)
         try:
             return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
         except BaseException:
