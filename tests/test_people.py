@@ -104,6 +104,9 @@ def test_an_ambiguous_as_lists_the_matches(tmp_path: Path) -> None:
 
 def test_a_deactivated_person_cannot_sign_in(db: Database, build: Builder) -> None:
     ids = team_of_two(build)
+    build.rep("Dee Gone", ids["north"], active=False)  # as in sample.db: inactive, and signed in on main
+    with pytest.raises(AccessDenied, match="Dee Gone is deactivated and cannot sign in"):
+        service(db, "dee@example.com")
     owner = service(db)
     assert owner.deactivate("ada@example.com").changed
     with pytest.raises(AccessDenied, match="Ada Ames is deactivated and cannot sign in"):

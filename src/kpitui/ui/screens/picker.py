@@ -86,7 +86,7 @@ class RepPicker(Screen[None]):
         self._fill(self.query_one("#picker-filter", Input).value)
         if not self.people:
             self._show_problem(f"Nobody here yet: {self.svc.db.url} has no reps. Add them with "
-                               "`kpitui import reps FILE` (name, email, team, role), or try `kpitui demo`.")
+                               "`kpitui import reps FILE` (name, email, team, role, active), or try `kpitui demo`.")
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
