@@ -22,10 +22,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from conftest import Builder, local, service
+from conftest import BERLIN, Builder, local, service
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text, name_key
+from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.exporter import write_csv
 from kpitui.store.importer import ImportFailed
@@ -292,8 +293,40 @@ def test_deactivating_locks_the_login_role_and_activating_unlocks_it(shared: Sha
     owner.deactivate("ada@example.com")
     with pytest.raises(OperationalError, match="not permitted to log in"):
         _connect(shared.url_as("ada"))
+    done = kpitui(shared.url_as("ada"), "scorecard", ok=False)
+    assert done.returncode == 2 and "is locked: its person is deactivated" in done.stderr, done.stderr
+    with pytest.raises(InvalidInput, match="deactivated"):  # no new login for them either
+        owner.provision_login("ada@example.com", shared.roles["ada"], "pw-ada")
     owner.activate("ada@example.com")
     _connect(shared.url_as("ada"))
+
+
+@needs_postgres
+def test_an_import_that_deactivates_someone_locks_their_login(shared: Shared, tmp_path: Path) -> None:  # noqa: F811
+    owner = service(shared.db)
+    path = write(tmp_path / "r.csv", "name,email,active\nCy Cole,cy@example.com,no\n")
+    assert owner.import_csv("reps", path, dry_run=True).updated == 1
+    _connect(shared.url_as("cy"))  # a dry run changes nothing, the login included
+    owner.import_csv("reps", path)
+    with pytest.raises(OperationalError, match="not permitted to log in"):
+        _connect(shared.url_as("cy"))
+    owner.import_csv("reps", write(path, "name,email,active\nCy Cole,cy@example.com,yes\n"))
+    _connect(shared.url_as("cy"))
+
+
+@needs_postgres
+def test_an_admin_login_without_createrole_cannot_half_deactivate(shared: Shared) -> None:  # noqa: F811
+    with shared.db.engine.begin() as conn:
+        conn.execute(text("UPDATE rep SET role = 'admin' WHERE email = 'mia@example.com'"))
+    owner = service(shared.db)
+    owner.provision_login("mia@example.com", shared.roles["mia"], "pw-mia")  # now in kpitui_admin
+    as_mia = Kpitui.open(shared.url_as("mia"), zone=BERLIN, clock=lambda: NOW)
+    try:
+        with pytest.raises(AccessDenied, match="run this connected as the owner"):
+            as_mia.deactivate("ada@example.com")
+    finally:
+        as_mia.db.dispose()
+    assert {p.name: p.active for p in owner.list_people()}["Ada Ames"] is True  # nothing changed
 
 
 @needs_postgres

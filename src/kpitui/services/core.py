@@ -9,6 +9,7 @@ from typing import ParamSpec, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 
 from kpitui import settings
 from kpitui.domain.calendar import WorkCalendar
@@ -84,7 +85,14 @@ class ServiceCore:
     @classmethod
     def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Self:
         db = Database(settings.database_url(db_arg))
-        ensure_schema(db)
+        try:
+            ensure_schema(db)
+        except OperationalError as exc:
+            db.dispose()
+            if "not permitted to log in" in str(exc.orig):  # NOLOGIN: `kpitui people deactivate` locked it
+                raise AccessDenied(f"the database login {db.engine.url.username} is locked: its person is "
+                                   "deactivated in kpitui (an admin can reactivate them)") from None
+            raise
         try:
             return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
         except BaseException:
