@@ -74,6 +74,21 @@ def test_names_compare_nfkc_casefolded_without_invisible_characters(db: Database
         service(db).find_rep("\u200b")  # nobody, not the first person or everyone
 
 
+def test_a_look_alike_never_takes_the_place_of_the_person_typed(db: Database, build: Builder) -> None:
+    north = build.team("North")
+    real = build.rep("Lea Santos", north, email="lea@example.com")
+    wide = build.rep("Ｌｅａ Santos", north, email="wide@example.com")  # stored before names were compared NFKC
+    assert service(db, "lea santos").actor.id == real  # type: ignore[union-attr]
+    assert service(db, "\u200bLea Santos").actor.id == real  # type: ignore[union-attr]
+    try:
+        chosen = service(db, "Ｌｅａ Santos").actor.id  # type: ignore[union-attr]
+    except InvalidInput:  # SQLite's lower() folds ASCII only, so no exact match there: both are that name
+        chosen = wide
+    assert chosen == wide
+    with pytest.raises(InvalidInput, match="2 people are named"):
+        service(db, "LEA  SANTOS")  # typed like neither: both are that name
+
+
 @pytest.mark.parametrize("blank", ["", "  ", "\u200b\ufeff"])
 def test_an_empty_actor_is_an_error_not_the_owner(db: Database, build: Builder, blank: str) -> None:
     team_of_two(build)

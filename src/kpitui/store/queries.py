@@ -34,7 +34,7 @@ from sqlalchemy.orm import aliased
 
 from kpitui.domain.kpis import KpiInputs
 from kpitui.domain.periods import TARGET_KINDS, Period
-from kpitui.domain.text import name_key
+from kpitui.domain.text import clean_text, name_key
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, ScorecardWeight, Target, Team, TeamManager
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -513,9 +513,11 @@ class RepRow:
 
 @shaped
 def _reps_statement(match: str, by_team: bool = False, active_only: bool = False) -> Any:
-    """People with their team's name, by name; `match` is "id", "roles" (a list) or "all"."""
+    """People with their team's name, by name; `match` is "email", "name", "id", "roles" (a list) or
+    "all"."""
     r, t = Rep.__table__.c, Team.__table__.c
-    conditions = {"id": r.id == bindparam("key"), "roles": r.role.in_(_values("roles")), "all": true()}
+    conditions = {"email": func.lower(r.email) == bindparam("key"), "name": func.lower(r.name) == bindparam("key"),
+                  "id": r.id == bindparam("key"), "roles": r.role.in_(_values("roles")), "all": true()}
     stmt = (select(r.id, r.name, r.email, r.team_id, t.name.label("team"), r.role, r.active)
             .select_from(Rep.__table__.outerjoin(Team.__table__, r.team_id == t.id))
             .where(conditions[match]).order_by(func.lower(r.name), r.id))
@@ -542,12 +544,19 @@ def reps_in_scope(session: Connection, team_ids: Sequence[int] | None, active_on
 
 
 def find_reps(session: Connection, ref: str) -> list[RepRow]:
-    """Reps whose email, else whose name, equals `ref` compared by `name_key` (cleaned of invisible characters,
-    NFKC, case-folded): "\u200bLea Santos" and "ＬＥＡ SANTOS" find Lea Santos. Compared in Python, since SQL
-    has no NFKC; the people table is small (thousands at most)."""
-    key = name_key(ref)
-    if not key:
+    """Reps whose email, else whose name, is `ref`. As typed (cleaned, case-insensitive) first, in SQL; when
+    nothing matches so, compared by `name_key` (NFKC, case-folded, invisible characters ignored), in Python,
+    since SQL has no NFKC: "\u200bLea Santos" and "ＬＥＡ SANTOS" find Lea Santos. The exact match comes first
+    so a look-alike stored under another spelling never takes the place of the person typed (and the scan of
+    everyone, 70 ms at 5,000 people, runs only for names typed differently from how they are stored)."""
+    typed = clean_text(ref).lower()
+    if not typed:
         return []
+    exact = (_rep_rows(session, _reps_statement("email"), key=typed)
+             or _rep_rows(session, _reps_statement("name"), key=typed))
+    if exact:
+        return exact
+    key = name_key(ref)
     everyone = _rep_rows(session, _reps_statement("all"))
     return ([p for p in everyone if p.email and name_key(p.email) == key]
             or [p for p in everyone if name_key(p.name) == key])
