@@ -300,11 +300,10 @@ def people(ctx: click.Context, fmt: str) -> None:
         return
     from kpitui.output import print_rows
 
-    found = ctx.obj.service.list_people()
-    def active(person: Any) -> object:
-        return person.active if fmt in ("json", "csv") else ("yes" if person.active else "no")
-
-    rows: list[list[object]] = [[p.name, p.email or "", p.team or "", p.role, active(p)] for p in found]
+    as_flag = fmt in ("json", "csv")  # true/false there; yes/no to read
+    rows: list[list[object]] = [[p.name, p.email or "", p.team or "", p.role,
+                                 p.active if as_flag else ("yes" if p.active else "no")]
+                                for p in ctx.obj.service.list_people()]
     print_rows("people", ["name", "email", "team", "role", "active"], rows, fmt, sys.stdout)
 
 
