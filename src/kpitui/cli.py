@@ -99,7 +99,8 @@ def main(ctx: click.Context, db: str | None, actor: str | None, debug: bool) -> 
     """kpitui: sales KPI scorecards and team leaderboards. With no command, opens the app."""
     import os
 
-    ctx.obj = Context(db, actor or os.environ.get("KPITUI_USER") or None)
+    ctx.obj = Context(db, actor if actor is not None else os.environ.get("KPITUI_USER"))
+    _require_named_actor(ctx.obj.actor)
     if ctx.invoked_subcommand not in CREATES_DATABASE:
         _require_existing_database(db or os.environ.get("KPITUI_DB"))
     if ctx.invoked_subcommand is None:
@@ -107,6 +108,14 @@ def main(ctx: click.Context, db: str | None, actor: str | None, debug: bool) -> 
 
 
 CREATES_DATABASE = {"init", "import", "seed", "demo"}
+
+
+def _require_named_actor(actor: str | None) -> None:
+    """`--as ""` or an empty KPITUI_USER is a mistake, not "nobody": nobody is the owner, with every right."""
+    from kpitui.domain.errors import InvalidInput
+
+    if actor is not None and not clean_text(actor):
+        raise InvalidInput("who are you? --as (or KPITUI_USER) is empty: give your email or full name")
 
 
 def _require_existing_database(named: str | None) -> None:
@@ -292,6 +301,55 @@ def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
     group = obj.service.provision_login(rep, role_name, password)
     click.echo(f"{clean_text(rep)} signs in as {role_name} (group {group}): "
                f"kpitui --db postgresql+psycopg://{role_name}:PASSWORD@HOST/DATABASE")
+
+
+@main.group(invoke_without_command=True)
+@FORMAT
+@click.pass_context
+def people(ctx: click.Context, fmt: str) -> None:
+    """Who is who: name, email, team, role, active. Admins: `people deactivate|activate REP`, `people move REP
+    --team TEAM` (each written to the change log)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kpitui.output import print_rows
+
+    as_flag = fmt in ("json", "csv")  # true/false there; yes/no to read
+    rows: list[list[object]] = [[p.name, p.email or "", p.team or "", p.role,
+                                 p.active if as_flag else ("yes" if p.active else "no")]
+                                for p in ctx.obj.service.list_people()]
+    print_rows("people", ["name", "email", "team", "role", "active"], rows, fmt, sys.stdout)
+
+
+def _said(change: Any, done: str, unchanged: str) -> None:
+    click.echo(f"{clean_text(change.person.name)} {done if change.changed else unchanged}")
+
+
+@people.command("deactivate")
+@click.argument("rep")
+@click.pass_obj
+def people_deactivate(obj: Context, rep: str) -> None:
+    """REP can no longer sign in and leaves the leaderboards; their history stays."""
+    _said(obj.service.deactivate(rep), "is deactivated: they can no longer sign in",
+          "was already deactivated")
+
+
+@people.command("activate")
+@click.argument("rep")
+@click.pass_obj
+def people_activate(obj: Context, rep: str) -> None:
+    """REP can sign in again and is back on the leaderboards."""
+    _said(obj.service.activate(rep), "is active again", "was already active")
+
+
+@people.command("move")
+@click.argument("rep")
+@click.option("--team", required=True, help="The team they join.")
+@click.pass_obj
+def people_move(obj: Context, rep: str, team: str) -> None:
+    """Move REP to TEAM; a manager stops managing the team they leave at once."""
+    change = obj.service.move(rep, team)
+    _said(change, f"is now in team {clean_text(change.person.team or '')}",
+          f"is already in team {clean_text(change.person.team or '')}")
 
 
 @main.command()

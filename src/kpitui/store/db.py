@@ -128,6 +128,9 @@ class Database:
         reason = first_line(exc)
         if sqlstate in BUSY_SQLSTATES or "database is locked" in reason:
             return DatabaseError(f"the database {self.name} is busy (another session holds a lock): try again")
+        if "not permitted to log in" in reason:  # NOLOGIN: `kpitui people deactivate` locked it
+            return DatabaseError(f"the database login {self.engine.url.username} is locked: its person is "
+                                 "deactivated in kpitui (an admin can reactivate them)")
         if isinstance(exc, DBAPIError) and "readonly" in reason.replace("-", "").replace(" ", ""):
             return DatabaseError(f"the database {self.name} is read-only here: {reason}")
         return DatabaseError(f"cannot use the database {self.name}: {reason}")
