@@ -286,17 +286,11 @@ def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int) -> None:
-    """The app in a web browser (textual-serve): each browser tab runs `kpitui` with the same --db / --as."""
-    import shlex
+    """The app in a web browser (textual-serve), behind a token printed in its URL; each tab runs `kpitui`
+    with the same --db / --as, passed through the environment."""
+    from kpitui.serve import serve as serve_app
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "kpitui.cli"]
-    if obj.db_arg:
-        command += ["--db", obj.db_arg]
-    if obj.actor:
-        command += ["--as", obj.actor]
-    Server(shlex.join(command), host=host, port=port, title="kpitui").serve()
+    serve_app(obj.db_arg, obj.actor, host, port)
 
 
 if __name__ == "__main__":
