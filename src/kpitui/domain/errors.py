@@ -17,3 +17,7 @@ class NotFound(KpituiError):
 
 class AccessDenied(KpituiError):
     """The acting person's role does not allow this operation."""
+
+
+class Busy(KpituiError):
+    """The database made us wait too long (someone else holds a lock, or a statement ran past its timeout)."""

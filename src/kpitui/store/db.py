@@ -14,8 +14,10 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
+
+from kpitui.domain.errors import Busy
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
@@ -48,6 +50,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+# PostgreSQL lock_timeout and statement_timeout (the group roles have them, migration 0007)
+BUSY_STATES = {"55P03": "someone else is changing the same data", "57014": "the database took too long"}
+
+
+@contextmanager
+def _busy_is_an_error() -> Iterator[None]:
+    """A lock or statement timeout becomes a clear "busy, try again" rather than a driver traceback."""
+    try:
+        yield
+    except DBAPIError as exc:
+        reason = BUSY_STATES.get(getattr(exc.orig, "sqlstate", None) or "")
+        if reason is None:
+            raise
+        raise Busy(f"the database is busy ({reason}): nothing was changed, try again in a moment") from exc
+
+
 class Database:
     """One database: connections for reading, and write transactions that commit all or nothing."""
 
@@ -71,7 +89,7 @@ class Database:
         if joined is not None:
             yield joined
             return
-        with self.engine.connect() as conn:
+        with _busy_is_an_error(), self.engine.connect() as conn:
             self._open_read.conn = conn
             try:
                 yield conn
@@ -87,7 +105,7 @@ class Database:
             yield writing
             return
         outer = getattr(self._open_read, "conn", None)
-        with self.engine.connect() as conn:
+        with _busy_is_an_error(), self.engine.connect() as conn:
             conn = conn.execution_options(kpitui_write=True)
             self._open_read.conn = self._open_read.writing = conn
             try:

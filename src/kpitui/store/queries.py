@@ -247,12 +247,14 @@ def _created_statement(inner_bounds: int, offset_runs: int, scoped: bool) -> Any
         .cte("created").prefix_with("MATERIALIZED")
     )
     responded = inner.c.first_touch.is_not(None)
+    # A touch logged before the deal was created (a call that led to it, linked afterwards; or a hostile row
+    # at -infinity) counts as an immediate response, never as negative hours.
+    hours = (epoch_seconds(inner.c.first_touch) - inner.c.created_at) / 3600.0
     return (
         select(inner.c.rep_id, inner.c.bucket,
                func.count().label("new_opps"),
                _count_if(responded).label("responded_deals"),
-               _sum_if(responded, (epoch_seconds(inner.c.first_touch) - inner.c.created_at) / 3600.0)
-               .label("response_hours"))
+               _sum_if(responded, case((hours > 0, hours), else_=0.0)).label("response_hours"))
         .group_by(inner.c.rep_id, inner.c.bucket)
     )
 

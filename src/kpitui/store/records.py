@@ -125,7 +125,13 @@ def update_deal(session: Connection, deal_id: int, values: dict[str, Any]) -> No
 def audit(session: Connection, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
           entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
           subject_team_id: int | None = None) -> None:
-    """Record a change in the same transaction as the change itself."""
+    """Record a change in the same transaction as the change itself. On a shared PostgreSQL, a person's login
+    may not write the log: the database's trigger writes it (migration 0007), so nothing is done here."""
+    if session.dialect.name == "postgresql":
+        from kpitui.store.postgres_roles import database_writes_change_log
+
+        if database_writes_change_log(session):
+            return
     session.execute(_INSERT_CHANGE, {
         "at": at, "actor_rep_id": actor_rep_id, "actor": actor, "subject_rep_id": subject_rep_id,
         "subject_team_id": subject_team_id, "entity": entity, "entity_id": entity_id, "action": action,
