@@ -569,3 +569,47 @@ def test_matrix(matrix: tuple[Shared, dict[str, Any]], who: str, label: str, sql
     finally:
         conn.rollback()  # every cell leaves the shared database as it was
     assert done == allowed, f"{who}: {label} was {'refused' if done is False else 'allowed'}"
+
+
+@needs_postgres
+def test_the_upgrade_gives_existing_logins_their_timeouts_and_logs_what_they_change() -> None:
+    """Role settings are not inherited from a group: 0007 sets them on every login already in one, and an
+    activity row of before the upgrade is logged when a login changes it afterwards."""
+    from alembic import command
+
+    from kpitui.store.schema import _alembic_config
+
+    login = f"t{uuid.uuid4().hex[:10]}_old"
+    try:
+        with _postgres_database() as url:
+            db = Database(url)
+            cfg = _alembic_config()
+            with db.engine.connect() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "0005")
+                conn.commit()
+            b = Builder(db)
+            ada = b.rep("Ada Ames", b.team("North"))
+            call = b.activity(ada, "call", local(2026, 11, 10, 9), "connected")
+            with db.engine.begin() as conn:
+                conn.execute(text(f'CREATE ROLE "{login}" LOGIN PASSWORD \'pw-old\' IN ROLE kpitui_rep'))
+                conn.execute(text("UPDATE rep SET db_role = :login WHERE id = :ada"), {"login": login, "ada": ada})
+            ensure_schema(db)
+            with db.engine.connect() as conn:
+                config = conn.execute(text("SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r "
+                                           "ON r.oid = s.setrole WHERE r.rolname = :login"), {"login": login}).scalar()
+            assert sorted(config) == ["idle_in_transaction_session_timeout=60s", "lock_timeout=5s",
+                                      "statement_timeout=30s"]
+            as_ada = create_engine(make_url(url).set(username=login, password="pw-old"), isolation_level="AUTOCOMMIT")
+            with as_ada.connect() as conn:
+                assert conn.execute(text("SHOW lock_timeout")).scalar() == "5s"
+                conn.execute(text("UPDATE activity SET note = 'later' WHERE id = :id"), {"id": call})
+            as_ada.dispose()
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT actor, action FROM change_log")).all() == [("Ada Ames", "update")]
+            db.dispose()
+    finally:
+        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        admin.dispose()
