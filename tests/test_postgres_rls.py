@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import BERLIN, POSTGRES, Builder, _postgres_database, local, service
 from kpitui.cli import main
-from kpitui.domain.errors import AccessDenied, InvalidInput
+from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.schema import ensure_schema
@@ -81,7 +81,7 @@ def _shared_database() -> Iterator[Shared]:
                 ids[f"{who}_deal"] = b.deal(ids[who], f"{who} account", "1000", "Won", date(2026, 10, 1),
                                             date(2026, 11, 12))
             b.target("calls", "month", date(2026, 11, 1), "40", team_id=north)
-            b.target("calls", "month", date(2026, 11, 1), "50", rep_id=ids["bo"])
+            ids["bo_target"] = b.target("calls", "month", date(2026, 11, 1), "50", rep_id=ids["bo"])
             ids["cy_target"] = b.target("calls", "month", date(2026, 11, 1), "30", rep_id=ids["cy"])
             ids["south_default"] = b.target("calls", "month", date(2026, 11, 1), "35", team_id=south)
             # ada through the command, the others through the service: both are the owner's tools
@@ -132,7 +132,8 @@ def test_a_rep_writes_her_own_activities_and_nobody_elses(shared: Shared) -> Non
                 rep=ids[other])
             assert ada.execute(text("UPDATE activity SET note = 'hacked' WHERE rep_id = :rep"),
                                {"rep": ids[other]}).rowcount == 0
-            assert ada.execute(text("DELETE FROM activity WHERE rep_id = :rep"), {"rep": ids[other]}).rowcount == 0
+            assert "permission denied" in refused(ada, "DELETE FROM activity WHERE rep_id = :rep", rep=ids[other])
+            assert ada.execute(text("SELECT kpitui_delete_activity(:id)"), {"id": ids[f"{other}_call"]}).scalar() == 0
             assert ada.execute(text("UPDATE deal SET amount_cents = 1 WHERE rep_id = :rep"),
                                {"rep": ids[other]}).rowcount == 0
         # her own row cannot be handed to someone else either
@@ -212,8 +213,10 @@ def test_a_manager_writes_for_her_team_only(shared: Shared) -> None:
         assert "row-level security" in refused(mia, insert_target, rep=ids["cy"], team=None)
         assert mia.execute(text("UPDATE target SET value = '1' WHERE id IN (:a, :b)"),
                            {"a": ids["cy_target"], "b": ids["south_default"]}).rowcount == 0
-        assert mia.execute(text("DELETE FROM target WHERE id IN (:a, :b)"),
-                           {"a": ids["cy_target"], "b": ids["south_default"]}).rowcount == 0
+        assert "permission denied" in refused(mia, "DELETE FROM target WHERE id IN (:a, :b)",
+                                              a=ids["cy_target"], b=ids["south_default"])
+        assert mia.execute(text("SELECT kpitui_delete_target(:a) + kpitui_delete_target(:b)"),
+                           {"a": ids["cy_target"], "b": ids["south_default"]}).scalar() == 0
         # her team's target cannot be moved to South
         assert "row-level security" in refused(
             mia, "UPDATE target SET team_id = :south WHERE team_id = :north", south=ids["south"], north=ids["north"])
@@ -399,15 +402,17 @@ def test_a_held_lock_costs_the_others_a_clear_busy_not_a_frozen_app(shared: Shar
     holder = create_engine(shared.url_as("ada")).connect()  # her psql: the lock held, the transaction open
     outcome: list[object] = []
     try:
-        # no table-level UPDATE on deal any more (column privileges): no exclusive lock on it
-        assert "permission denied" in refused(holder, "LOCK TABLE deal IN ACCESS EXCLUSIVE MODE")
-        holder.rollback()
-        holder.execute(text("LOCK TABLE activity IN ACCESS EXCLUSIVE MODE"))
-        as_cy = Kpitui.open(shared.url_as("cy"), zone=BERLIN, clock=lambda: NOW)
+        # no table-level UPDATE or DELETE any more (column privileges, delete functions): no table lock
+        for table in ("activity", "deal", "target", "scorecard_weight", "rep", "change_log"):
+            assert "permission denied" in refused(holder, f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            holder.rollback()
+        # what she can still hold: her own rows, here the call her manager is about to delete
+        holder.execute(text("UPDATE activity SET note = 'mine, held' WHERE id = :id"), {"id": shared.ids["ada_call"]})
+        as_mia = Kpitui.open(shared.url_as("mia"), zone=BERLIN, clock=lambda: NOW)
 
         def log() -> None:
             try:
-                outcome.append(as_cy.log_activity("email", note="while Ada holds the table"))
+                outcome.append(as_mia.delete_activity(shared.ids["ada_call"]))
             except Exception as exc:  # noqa: BLE001 - the test looks at what it was
                 outcome.append(exc)
 
@@ -419,7 +424,7 @@ def test_a_held_lock_costs_the_others_a_clear_busy_not_a_frozen_app(shared: Shar
         assert time.monotonic() - started < 20
         assert isinstance(outcome[0], Busy), outcome
         assert "busy" in str(outcome[0]) and "try again" in str(outcome[0])
-        as_cy.db.dispose()
+        as_mia.db.dispose()
     finally:
         holder.rollback()
         holder.close()
@@ -458,6 +463,37 @@ def test_grant_refuses_logins_with_powers_beyond_the_rules(shared: Shared) -> No
         admin.dispose()
 
 
+@needs_postgres
+def test_the_app_deletes_through_the_database_functions(shared: Shared) -> None:
+    """Reps and managers have no DELETE (it would let them LOCK the table): the app's deletes, edits and undo
+    go through the functions and column privileges, and the trigger logs each of them."""
+    as_ada = Kpitui.open(shared.url_as("ada"), zone=BERLIN, clock=lambda: NOW)
+    as_mia = Kpitui.open(shared.url_as("mia"), zone=BERLIN, clock=lambda: NOW)
+    try:
+        gone = as_ada.delete_activity(shared.ids["ada_call"])
+        as_ada.restore_activity(gone)
+        as_ada.update_activity(shared.ids["ada_call"], kind="call", when=gone.occurred_at, outcome="voicemail")
+        with pytest.raises(NotFound):
+            as_ada.delete_activity(shared.ids["cy_call"])  # not hers, not even visible
+        december = as_mia.period("2026-12")
+        as_mia.set_target("calls", december, "44", rep="bo@example.com")
+        as_mia.set_target("calls", december, "", rep="bo@example.com")  # removed
+        as_mia.set_scorecard("North", {"calls": "2"})
+        as_mia.set_scorecard("North", {"calls": "3"})
+        assert as_mia.leaderboard(december, team="North").rows  # the scorecard reads back
+    finally:
+        as_ada.db.dispose()
+        as_mia.db.dispose()
+    with shared.db.engine.connect() as conn:
+        log = conn.execute(text("SELECT actor, entity, action FROM change_log ORDER BY id")).all()
+        weights = conn.execute(text("SELECT team_id, kpi, weight FROM scorecard_weight")).all()
+        target = conn.execute(text("SELECT count(*) FROM target WHERE period_start = '2026-12-01'")).scalar()
+    assert log == [("Ada Ames", "activity", "delete"), ("Ada Ames", "activity", "create"),
+                   ("Ada Ames", "activity", "update"), ("Mia Moss", "target", "create"),
+                   ("Mia Moss", "target", "delete")]
+    assert weights == [(shared.ids["north"], "calls", "3")] and target == 0
+
+
 # -- the role x table x operation matrix: every forbidden cell is refused by the database itself ---------------
 
 def _everyone_forbidden(table: str, row: str) -> list[tuple[str, str]]:
@@ -481,6 +517,11 @@ TARGET = ("INSERT INTO target (rep_id, team_id, kpi, period_kind, period_start, 
           "VALUES ({rep}, {team}, 'calls', 'month', '2026-11-01', '2')")
 BOTH = [cell for table, row in NOT_WRITABLE.items() for cell in _everyone_forbidden(table, row)] + [
     ("activity: truncate", "TRUNCATE activity"),
+    *[(f"{table}: lock", f"LOCK TABLE {table} IN {mode} MODE") for table in ("activity", "target", "scorecard_weight")
+      for mode in ("ACCESS EXCLUSIVE", "SHARE")],
+    ("activity: delete another team's through the function", "SELECT kpitui_delete_activity(:cy_call)"),
+    ("target: delete another team's through the function", "SELECT kpitui_delete_target(:cy_target)"),
+    ("scorecard_weight: delete another team's through the function", "SELECT kpitui_delete_scorecard(:south)"),
     ("deal: insert", "INSERT INTO deal (rep_id, account, name, stage, outcome, created_on) "
                      "VALUES (:ada, 'a', 'n', 'Won', 'won', '2026-11-01')"),
     ("deal: delete", "DELETE FROM deal"), ("deal: truncate", "TRUNCATE deal CASCADE"),
@@ -512,7 +553,8 @@ FORBIDDEN = {
         ("target: update one's team's", "UPDATE target SET value = '1'"),
         ("target: delete one's team's", "DELETE FROM target"),
         ("scorecard_weight: insert one's team's", "INSERT INTO scorecard_weight VALUES (:north, 'calls', '1')"),
-        ("activity: lock beyond rows", "LOCK TABLE target IN ACCESS EXCLUSIVE MODE"),
+        ("activity: delete a team mate's through the function", "SELECT kpitui_delete_activity(:bo_call)"),
+        ("scorecard_weight: delete one's team's through the function", "SELECT kpitui_delete_scorecard(:north)"),
     ],
     "mia": BOTH + [
         ("activity: insert for a rep with a team mate's deal", ACTIVITY.format(rep=":ada", deal=":bo_deal")),
@@ -526,12 +568,16 @@ FORBIDDEN = {
 ALLOWED = {
     "ada": [("activity: insert her own", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
             ("activity: update her own", "UPDATE activity SET note = 'x' WHERE id = :ada_call"),
-            ("deal: update her own", "UPDATE deal SET stage = 'Won' WHERE id = :ada_deal")],
+            ("deal: update her own", "UPDATE deal SET stage = 'Won' WHERE id = :ada_deal"),
+            ("activity: delete her own through the function", "SELECT kpitui_delete_activity(:ada_call)")],
     "mia": [("activity: insert for her rep", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
             ("activity: update her rep's", "UPDATE activity SET note = 'x' WHERE rep_id = :bo"),
             ("target: insert her team's default", TARGET.format(rep="NULL", team=":north").replace("11-01", "12-01")),
             ("target: insert her rep's", TARGET.format(rep=":ada", team="NULL")),
-            ("scorecard_weight: update her team's", "UPDATE scorecard_weight SET weight = '2' WHERE team_id = :north")],
+            ("scorecard_weight: update her team's", "UPDATE scorecard_weight SET weight = '2' WHERE team_id = :north"),
+            ("activity: delete her rep's through the function", "SELECT kpitui_delete_activity(:bo_call)"),
+            ("target: delete her rep's through the function", "SELECT kpitui_delete_target(:bo_target)"),
+            ("scorecard_weight: delete her team's through the function", "SELECT kpitui_delete_scorecard(:north)")],
 }
 CELLS = [(who, label, sql, False) for who, cells in FORBIDDEN.items() for label, sql in cells] + \
         [(who, label, sql, True) for who, cells in ALLOWED.items() for label, sql in cells]
@@ -563,7 +609,10 @@ def test_matrix(matrix: tuple[Shared, dict[str, Any]], who: str, label: str, sql
     params = {name: state.ids[name] for name in re.findall(r"(?<!:):(\w+)", sql)}
     try:
         result = conn.execute(text(sql), params)
-        done = not (sql.startswith(("UPDATE", "DELETE")) and result.rowcount == 0)
+        if sql.startswith("SELECT"):  # a delete function: how many rows it deleted
+            done = bool(result.scalar())
+        else:
+            done = not (sql.startswith(("UPDATE", "DELETE")) and result.rowcount == 0)
     except DBAPIError:
         done = False
     finally:

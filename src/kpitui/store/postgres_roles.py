@@ -59,6 +59,17 @@ def database_writes_change_log(session: Connection) -> bool:
     return bool(cached)
 
 
+def deletes_through_function(session: Connection, table: str) -> bool:
+    """True when this PostgreSQL login has no DELETE on `table` (reps and managers since migration 0007, so
+    that they cannot LOCK it): their deletes go through the SECURITY DEFINER kpitui_delete_* functions."""
+    key = f"kpitui_no_delete_{table}"
+    cached = session.info.get(key)
+    if cached is None:
+        cached = not session.execute(text("SELECT has_table_privilege(:t, 'DELETE')"), {"t": table}).scalar()
+        session.info[key] = cached
+    return bool(cached)
+
+
 def _primary_message(exc: DBAPIError) -> str:
     diag = getattr(exc.orig, "diag", None)
     return str(getattr(diag, "message_primary", None) or type(exc.orig).__name__)

@@ -587,7 +587,10 @@ def scorecard_weights(session: Connection) -> dict[int, dict[str, Decimal]]:
 def replace_scorecard_weights(session: Connection, team_id: int, weights: dict[str, Decimal]) -> None:
     from sqlalchemy import delete, insert
 
-    session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
+    from kpitui.store.records import delete_by_function
+
+    if not delete_by_function(session, "scorecard_weight", "kpitui_delete_scorecard", team_id):
+        session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
     if weights:
         session.execute(insert(ScorecardWeight.__table__),
                         [{"team_id": team_id, "kpi": k, "weight": v} for k, v in weights.items()])

@@ -73,7 +73,23 @@ def update_activity(session: Connection, activity_id: int, values: dict[str, Any
 
 
 def delete_activity(session: Connection, activity_id: int) -> None:
+    if delete_by_function(session, "activity", "kpitui_delete_activity", activity_id):
+        return
     session.execute(delete(Activity.__table__).where(_A.id == activity_id))
+
+
+def delete_by_function(session: Connection, table: str, function: str, key: int) -> bool:
+    """A rep's or manager's PostgreSQL login deletes through the database's function (migration 0007)."""
+    if session.dialect.name != "postgresql":
+        return False
+    from sqlalchemy import text
+
+    from kpitui.store.postgres_roles import deletes_through_function
+
+    if not deletes_through_function(session, table):
+        return False
+    session.execute(text(f"SELECT {function}(:key)"), {"key": key})
+    return True
 
 
 def _deal_select() -> Any:
@@ -199,4 +215,6 @@ def upsert_target(session: Connection, existing: TargetRecord | None, values: di
 
 
 def delete_target(session: Connection, target_id: int) -> None:
+    if delete_by_function(session, "target", "kpitui_delete_target", target_id):
+        return
     session.execute(delete(Target.__table__).where(_T.id == target_id))

@@ -14,8 +14,10 @@ An adversarial review of 0004 found (issue 13):
 - No statement, lock or idle-in-transaction timeouts: a rep's `LOCK TABLE activity` froze everyone. The group
   roles and every existing login in them get `statement_timeout`, `lock_timeout` and
   `idle_in_transaction_session_timeout` (role settings are not inherited from a group: `kpitui grant` sets them
-  on each login it provisions). Deals become UPDATE-able column by column only, so a rep or manager holds no
-  table-level privilege on deal that lets them `LOCK` it beyond ROW EXCLUSIVE.
+  on each login it provisions). A session can lower its own timeouts, so the groups also lose what lets them
+  `LOCK` a table beyond ROW EXCLUSIVE (table-level UPDATE or DELETE): UPDATE is granted column by column, and
+  a rep's or manager's DELETE goes through SECURITY DEFINER functions that apply 0004's delete policies
+  (kpitui_delete_activity, kpitui_delete_target, kpitui_delete_scorecard; store/records.py calls them).
 
 Revision ID: 0007
 Revises: 0005 (re-chained after 0006 at merge)
@@ -32,8 +34,19 @@ TIMEOUTS = {"statement_timeout": "30s", "lock_timeout": "5s", "idle_in_transacti
 LOGGED = ("activity", "deal", "target")
 FINITE = {"activity": ("occurred_at",), "deal": ("created_on", "closed_on"), "target": ("period_start",),
           "score": ("on",), "forecast": ("period_start",), "change_log": ("at",)}
-DEAL_COLUMNS = ("external_id", "rep_id", "account", "name", "amount_cents", "stage", "outcome", "created_on",
-                "closed_on")
+# what each group writes, as 0004 granted it; table-level UPDATE and DELETE become column UPDATE and functions
+WRITES = {"kpitui_rep": {"activity": "DELETE", "deal": ""},
+          "kpitui_manager": {"activity": "DELETE", "deal": "", "target": "DELETE", "scorecard_weight": "DELETE"}}
+DELETE_FUNCTIONS = {
+    "activity": ("kpitui_delete_activity(activity_id integer)",
+                 "DELETE FROM activity WHERE id = activity_id AND rep_id = ANY (kpitui_writable_rep_ids())"),
+    "target": ("kpitui_delete_target(target_id integer)",
+               "DELETE FROM target WHERE id = target_id AND (team_id = ANY (kpitui_managed_team_ids()) OR rep_id IN "
+               "(SELECT r.id FROM rep r WHERE r.team_id = ANY (kpitui_managed_team_ids())))"),
+    "scorecard_weight": ("kpitui_delete_scorecard(of_team integer)",
+                         "DELETE FROM scorecard_weight WHERE team_id = of_team "
+                         "AND of_team = ANY (kpitui_managed_team_ids())"),
+}
 
 
 def upgrade() -> None:
@@ -43,18 +56,19 @@ def upgrade() -> None:
         _finite_dates(s)
         _change_log_by_trigger(s)
         _timeouts()
-        for group in ("kpitui_rep", "kpitui_manager"):
-            op.execute(f"REVOKE UPDATE ON {s}.deal FROM {group}")
-            op.execute(f"GRANT UPDATE ({', '.join(DEAL_COLUMNS)}) ON {s}.deal TO {group}")
+        _no_table_locks(s)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     s = _q(_schema())
-    for group in ("kpitui_rep", "kpitui_manager"):
-        op.execute(f"REVOKE UPDATE ({', '.join(DEAL_COLUMNS)}) ON {s}.deal FROM {group}")
-        op.execute(f"GRANT UPDATE ON {s}.deal TO {group}")
+    for group, tables in WRITES.items():
+        for table, delete in tables.items():
+            op.execute(f"REVOKE UPDATE ({', '.join(_columns(table))}) ON {s}.{table} FROM {group}")
+            op.execute(f"GRANT UPDATE{', ' + delete if delete else ''} ON {s}.{table} TO {group}")
+    for signature, _ in DELETE_FUNCTIONS.values():
+        op.execute(f"DROP FUNCTION IF EXISTS {s}.{signature}")
     for group in GROUPS:
         for name in TIMEOUTS:
             op.execute(f"ALTER ROLE {group} RESET {name}")
@@ -152,6 +166,30 @@ END $$""")
         op.execute(f"CREATE TRIGGER kpitui_log_change AFTER INSERT OR UPDATE OR DELETE ON {s}.{table} "
                    f"FOR EACH ROW WHEN (NOT pg_catalog.has_table_privilege(session_user, "
                    f"'{s}.change_log'::regclass, 'INSERT')) EXECUTE FUNCTION {s}.kpitui_log_change()")
+
+
+def _columns(table: str) -> list[str]:
+    names = op.get_bind().exec_driver_sql(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        f"AND table_name = '{table}' AND column_name <> 'id' ORDER BY ordinal_position").scalars().all()
+    return [_q(name) for name in names]
+
+
+def _no_table_locks(s: str) -> None:
+    for signature, statement in DELETE_FUNCTIONS.values():
+        op.execute(f"""
+CREATE OR REPLACE FUNCTION {s}.{signature} RETURNS integer
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
+  WITH gone AS ({statement} RETURNING 1) SELECT count(*)::integer FROM gone
+$$""")
+        op.execute(f"REVOKE ALL ON FUNCTION {s}.{signature.split('(')[0]}(integer) FROM PUBLIC")
+    for group, tables in WRITES.items():
+        for table, delete in tables.items():
+            op.execute(f"REVOKE UPDATE{', ' + delete if delete else ''} ON {s}.{table} FROM {group}")
+            op.execute(f"GRANT UPDATE ({', '.join(_columns(table))}) ON {s}.{table} TO {group}")
+            if delete:
+                function = DELETE_FUNCTIONS[table][0].split("(")[0]
+                op.execute(f"GRANT EXECUTE ON FUNCTION {s}.{function}(integer) TO {group}")
 
 
 def _timeouts() -> None:
