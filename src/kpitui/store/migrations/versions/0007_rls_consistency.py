@@ -193,19 +193,27 @@ $$""")
 
 
 def _timeouts() -> None:
-    settings = "; ".join(f"EXECUTE format('ALTER ROLE %I SET {name} = %L', who, '{value}')"
-                         for name, value in TIMEOUTS.items())
+    # Roles are cluster-wide and several databases may migrate at once: a setting already there is skipped,
+    # and "tuple concurrently updated" (internal_error) means another migration is writing the same value.
+    wanted = ", ".join(f"'{name}={value}'" for name, value in TIMEOUTS.items())
     groups = ", ".join(f"'{g}'" for g in GROUPS)
     op.execute(f"""
 DO $$
-DECLARE who text;
+DECLARE who text; setting text;
 BEGIN
   FOR who IN SELECT DISTINCT r.rolname FROM pg_roles r
              WHERE r.rolname IN ({groups})
                 OR r.oid IN (SELECT m.member FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                              WHERE g.rolname IN ({groups}))
   LOOP
-    {settings};
+    FOREACH setting IN ARRAY ARRAY[{wanted}] LOOP
+      CONTINUE WHEN EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+                            WHERE r.rolname = who AND s.setdatabase = 0 AND setting = ANY (s.setconfig));
+      BEGIN
+        EXECUTE format('ALTER ROLE %I SET %s = %L', who, split_part(setting, '=', 1), split_part(setting, '=', 2));
+      EXCEPTION WHEN internal_error THEN NULL;
+      END;
+    END LOOP;
   END LOOP;
 EXCEPTION
   WHEN insufficient_privilege THEN
