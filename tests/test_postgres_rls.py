@@ -492,6 +492,16 @@ def test_the_app_deletes_through_the_database_functions(shared: Shared) -> None:
                    ("Ada Ames", "activity", "update"), ("Mia Moss", "target", "create"),
                    ("Mia Moss", "target", "delete")]
     assert weights == [(shared.ids["north"], "calls", "3")] and target == 0
+    from kpitui.store import records
+    from kpitui.ui.screens.activity_history import describe  # the history screen reads the trigger's entries
+
+    with shared.db.read() as conn:
+        entries = records.changes(conn, entity="activity", entity_id=shared.ids["ada_call"])
+    shown = [describe(change, BERLIN) for change in entries]
+    assert [(line.actor, line.action) for line in shown] == [("Ada Ames", "edited"), ("Ada Ames", "logged"),
+                                                              ("Ada Ames", "deleted")]
+    assert shown[0].detail == "outcome: connected → voicemail"
+    assert shown[1].detail.startswith("Tue 10 Nov 09:00")  # UTC in the log, Berlin on screen
 
 
 # -- the role x table x operation matrix: every forbidden cell is refused by the database itself ---------------
