@@ -85,9 +85,11 @@ def _shared_database() -> Iterator[Shared]:
             ids["cy_target"] = b.target("calls", "month", date(2026, 11, 1), "30", rep_id=ids["cy"])
             ids["south_default"] = b.target("calls", "month", date(2026, 11, 1), "35", team_id=south)
             # ada through the command, the others through the service: both are the owner's tools
-            result = CliRunner().invoke(main, ["--db", url, "grant", "ada@example.com", "--role-name", roles["ada"],
-                                               "--password", "pw-ada"])
+            # the password from the environment: not on a command line, where `ps` shows it
+            result = CliRunner().invoke(main, ["--db", url, "grant", "ada@example.com", "--role-name", roles["ada"]],
+                                        env={"KPITUI_PASSWORD": "pw-ada"})
             assert result.exit_code == 0, result.output
+            assert "pw-ada" not in result.output
             owner = Kpitui(db)
             assert owner.provision_login("mia@example.com", roles["mia"], "pw-mia") == "kpitui_manager"
             assert owner.provision_login("cy@example.com", roles["cy"], "pw-cy") == "kpitui_rep"

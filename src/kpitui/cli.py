@@ -271,8 +271,9 @@ def standup(obj: Context) -> None:
 @main.command()
 @click.argument("rep")
 @click.option("--role-name", required=True, help="The person's PostgreSQL login role (created when missing).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Its password (asked when not given, so it stays out of the shell history).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="KPITUI_PASSWORD",
+              help="Its password: asked when not given (or from $KPITUI_PASSWORD), so that it stays out of the "
+                   "shell history and `ps`.")
 @click.pass_obj
 def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
     """Shared PostgreSQL: give REP a login role of their own; the database then enforces their access."""
