@@ -440,3 +440,16 @@ def test_history_gives_each_kpi_over_the_last_periods(db: Database, north: dict[
     history = svc.history(OCT, ["calls", "revenue"], rep="Ada Ames", count=3)
     assert history["calls"] == [0, 1, 3]  # August, September (the 23:59:59 voicemail), October
     assert history["revenue"] == [Decimal("0.00"), Decimal("300.00"), Decimal("1500.50")]
+
+
+def test_response_hours_are_never_negative(db: Database, build: Builder) -> None:
+    """A touch logged before its deal was created (linked afterwards) is an immediate response, not -111 h
+    (issue 13: a linked activity of years before gave -498,263 h, one at -infinity gave -inf)."""
+    team = build.team("North")
+    ada = build.rep("Ada Ames", team)
+    early = build.deal(ada, "Acme", "100", "Qualified", date(2026, 10, 10))
+    build.activity(ada, "call", local(2026, 10, 5, 9), "connected", deal_id=early)  # 111 h before creation
+    later = build.deal(ada, "Beta", "100", "Qualified", date(2026, 10, 12))
+    build.activity(ada, "call", local(2026, 10, 12, 12), "connected", deal_id=later)  # 12 h after
+    row = service(db).leaderboard(OCT, team="North").rows[0]
+    assert row.kpis["response_hours"] == pytest.approx((0 + 12) / 2)

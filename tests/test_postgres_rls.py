@@ -7,11 +7,14 @@ Run with KPITUI_TEST_POSTGRES=postgresql+psycopg://OWNER:PW@HOST/postgres (OWNER
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import BERLIN, POSTGRES, Builder, _postgres_database, local, service
 from kpitui.cli import main
-from kpitui.domain.errors import AccessDenied, InvalidInput
+from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.schema import ensure_schema
@@ -56,6 +59,12 @@ class Shared:
 
 @pytest.fixture
 def shared() -> Iterator[Shared]:
+    with _shared_database() as state:
+        yield state
+
+
+@contextmanager
+def _shared_database() -> Iterator[Shared]:
     suffix = uuid.uuid4().hex[:10]
     roles = {who: f"t{suffix}_{who}" for who in ("ada", "mia", "cy")}
     try:
@@ -69,15 +78,18 @@ def shared() -> Iterator[Shared]:
             for who in ("ada", "bo", "cy"):
                 ids[f"{who}_call"] = b.activity(ids[who], "call", local(2026, 11, 10, 9), "connected")
                 b.activity(ids[who], "meeting", local(2026, 11, 11, 10))
-                b.deal(ids[who], f"{who} account", "1000", "Won", date(2026, 10, 1), date(2026, 11, 12))
+                ids[f"{who}_deal"] = b.deal(ids[who], f"{who} account", "1000", "Won", date(2026, 10, 1),
+                                            date(2026, 11, 12))
             b.target("calls", "month", date(2026, 11, 1), "40", team_id=north)
-            b.target("calls", "month", date(2026, 11, 1), "50", rep_id=ids["bo"])
+            ids["bo_target"] = b.target("calls", "month", date(2026, 11, 1), "50", rep_id=ids["bo"])
             ids["cy_target"] = b.target("calls", "month", date(2026, 11, 1), "30", rep_id=ids["cy"])
             ids["south_default"] = b.target("calls", "month", date(2026, 11, 1), "35", team_id=south)
             # ada through the command, the others through the service: both are the owner's tools
-            result = CliRunner().invoke(main, ["--db", url, "grant", "ada@example.com", "--role-name", roles["ada"],
-                                               "--password", "pw-ada"])
+            # the password from the environment: not on a command line, where `ps` shows it
+            result = CliRunner().invoke(main, ["--db", url, "grant", "ada@example.com", "--role-name", roles["ada"]],
+                                        env={"KPITUI_PASSWORD": "pw-ada"})
             assert result.exit_code == 0, result.output
+            assert "pw-ada" not in result.output
             owner = Kpitui(db)
             assert owner.provision_login("mia@example.com", roles["mia"], "pw-mia") == "kpitui_manager"
             assert owner.provision_login("cy@example.com", roles["cy"], "pw-cy") == "kpitui_rep"
@@ -122,7 +134,8 @@ def test_a_rep_writes_her_own_activities_and_nobody_elses(shared: Shared) -> Non
                 rep=ids[other])
             assert ada.execute(text("UPDATE activity SET note = 'hacked' WHERE rep_id = :rep"),
                                {"rep": ids[other]}).rowcount == 0
-            assert ada.execute(text("DELETE FROM activity WHERE rep_id = :rep"), {"rep": ids[other]}).rowcount == 0
+            assert "permission denied" in refused(ada, "DELETE FROM activity WHERE rep_id = :rep", rep=ids[other])
+            assert ada.execute(text("SELECT kpitui_delete_activity(:id)"), {"id": ids[f"{other}_call"]}).scalar() == 0
             assert ada.execute(text("UPDATE deal SET amount_cents = 1 WHERE rep_id = :rep"),
                                {"rep": ids[other]}).rowcount == 0
         # her own row cannot be handed to someone else either
@@ -132,8 +145,8 @@ def test_a_rep_writes_her_own_activities_and_nobody_elses(shared: Shared) -> Non
         # she reads her team's activities (leaderboard, median), not South's
         seen = {r for (r,) in ada.execute(text("SELECT DISTINCT rep_id FROM activity"))}
         assert seen == {ids["ada"], ids["bo"]}
-        # no forged history: not in someone else's name, not about someone else
-        assert "row-level security" in refused(
+        # no forged history: the database writes the change log, a client writes none (migration 0007)
+        assert "permission denied" in refused(
             ada, "INSERT INTO change_log (at, actor_rep_id, actor, subject_rep_id, entity, entity_id, action) "
                  "VALUES (now(), :mia, 'Mia Moss', :bo, 'activity', 1, 'delete')", mia=ids["mia"], bo=ids["bo"])
         # nor a promotion, nor a new person
@@ -141,7 +154,7 @@ def test_a_rep_writes_her_own_activities_and_nobody_elses(shared: Shared) -> Non
         assert "permission denied" in refused(ada, "INSERT INTO rep (name, role, active) VALUES ('x', 'admin', true)")
         assert "must be owner" in refused(ada, "ALTER TABLE activity DISABLE ROW LEVEL SECURITY")
     after = shared.snapshot()
-    assert changed(before, after) == {"activity": 1}
+    assert changed(before, after) == {"activity": 1, "change_log": 2}  # her raw SQL is in the log too
     assert {row[7] for row in after["activity"] - before["activity"]} == {"edited"}
 
 
@@ -202,15 +215,17 @@ def test_a_manager_writes_for_her_team_only(shared: Shared) -> None:
         assert "row-level security" in refused(mia, insert_target, rep=ids["cy"], team=None)
         assert mia.execute(text("UPDATE target SET value = '1' WHERE id IN (:a, :b)"),
                            {"a": ids["cy_target"], "b": ids["south_default"]}).rowcount == 0
-        assert mia.execute(text("DELETE FROM target WHERE id IN (:a, :b)"),
-                           {"a": ids["cy_target"], "b": ids["south_default"]}).rowcount == 0
+        assert "permission denied" in refused(mia, "DELETE FROM target WHERE id IN (:a, :b)",
+                                              a=ids["cy_target"], b=ids["south_default"])
+        assert mia.execute(text("SELECT kpitui_delete_target(:a) + kpitui_delete_target(:b)"),
+                           {"a": ids["cy_target"], "b": ids["south_default"]}).scalar() == 0
         # her team's target cannot be moved to South
         assert "row-level security" in refused(
             mia, "UPDATE target SET team_id = :south WHERE team_id = :north", south=ids["south"], north=ids["north"])
         assert "permission denied" in refused(mia, "UPDATE rep SET team_id = :north WHERE id = :cy",
                                               north=ids["north"], cy=ids["cy"])
     after = shared.snapshot()
-    assert changed(before, after) == {"activity": 2, "target": 2}
+    assert changed(before, after) == {"activity": 2, "target": 2, "change_log": 3}
     new_targets = {(r[1], r[2], r[6]) for r in after["target"] - before["target"]}
     assert new_targets == {(None, ids["north"], "45"), (ids["ada"], None, "45")}
 
@@ -293,3 +308,369 @@ def test_grant_is_for_postgres_and_for_admins(tmp_path: Path) -> None:
     with pytest.raises(AccessDenied, match="admins only"):
         Kpitui(db, actor="ada@example.com").provision_login("ada@example.com", "ada", "pw")
     db.dispose()
+
+
+# -- issue 13: the holes an adversarial review found in 0004 (closed by migration 0007) -------------------------
+
+@needs_postgres
+def test_a_manager_cannot_aim_a_target_at_another_teams_rep(shared: Shared) -> None:
+    ids = shared.ids
+    before = shared.snapshot()
+    insert = ("INSERT INTO target (rep_id, team_id, kpi, period_kind, period_start, value) "
+              "VALUES (:rep, :team, 'calls', 'month', '2026-11-01', '2')")
+    with shared.engine_as("mia").connect() as mia:
+        # Cy is in South; naming her own team North passed 0004's policy and replaced Cy's target (56 -> 2)
+        assert "row-level security" in refused(mia, insert, rep=ids["cy"], team=ids["north"])
+        # a row naming both a rep and a team, even her own, is neither a rep's target nor a default
+        assert "row-level security" in refused(mia, insert, rep=ids["ada"], team=ids["north"])
+        assert "row-level security" in refused(mia, insert, rep=ids["ada"], team=ids["south"])
+        # nor can her own team's default be turned into one of Cy's
+        assert "row-level security" in refused(
+            mia, "UPDATE target SET rep_id = :cy WHERE team_id = :north", cy=ids["cy"], north=ids["north"])
+    assert changed(before, shared.snapshot()) == {}
+    cy = service(shared.db, actor="cy@example.com", now=NOW).scorecard(Kpitui(shared.db).period("2026-11"))
+    assert cy.line("calls").target == 30
+
+
+@needs_postgres
+def test_an_activity_links_only_a_deal_of_the_same_rep(shared: Shared) -> None:
+    ids = shared.ids
+    before = shared.snapshot()
+    insert = ("INSERT INTO activity (rep_id, kind, occurred_at, deal_id, note) "
+              "VALUES (:rep, 'call', :at, :deal, 'x')")
+    with shared.engine_as("ada").connect() as ada:
+        for deal in (ids["bo_deal"], ids["cy_deal"], 999_999):  # a team mate's, one she cannot read, none
+            message = refused(ada, insert, rep=ids["ada"], at="2026-11-19 08:00", deal=deal)
+            assert "row-level security" in message
+            assert "is not present" not in message and str(deal) not in message  # no deal ids leak
+        for at in ("-infinity", "infinity"):  # response hours of -inf, JSON -Infinity
+            assert "ck_activity_occurred_at_finite" in refused(ada, insert, rep=ids["ada"], at=at, deal=None)
+        assert "row-level security" in refused(ada, "UPDATE activity SET deal_id = :deal WHERE id = :id",
+                                               deal=ids["bo_deal"], id=ids["ada_call"])
+        ada.execute(text(insert), {"rep": ids["ada"], "at": "2026-11-19 08:00", "deal": ids["ada_deal"]})
+    with shared.engine_as("mia").connect() as mia:  # a manager neither, for her own team's reps
+        assert "row-level security" in refused(mia, insert, rep=ids["ada"], at="2026-11-19 08:00",
+                                               deal=ids["bo_deal"])
+    assert changed(before, shared.snapshot()) == {"activity": 1, "change_log": 1}
+
+
+@needs_postgres
+def test_the_change_log_is_written_by_the_database_only(shared: Shared) -> None:
+    ids = shared.ids
+    with shared.engine_as("ada").connect() as ada:
+        # 0004 let her append entries about herself, a target among them, at `infinity`
+        assert "permission denied" in refused(
+            ada, "INSERT INTO change_log (at, actor_rep_id, actor, subject_rep_id, entity, entity_id, action) "
+                 "VALUES ('infinity', :ada, 'Ada Ames', :ada, 'target', 1, 'update')", ada=ids["ada"])
+        assert "permission denied" in refused(ada, "UPDATE change_log SET actor = 'x'")
+        assert "permission denied" in refused(ada, "SELECT kpitui_log_change()")
+    with shared.engine_as("mia").connect() as mia:  # her raw SQL, not through the app: logged all the same
+        mia.execute(text("INSERT INTO target (rep_id, kpi, period_kind, period_start, value) "
+                         "VALUES (:ada, 'calls', 'month', '2026-12-01', '61')"), {"ada": ids["ada"]})
+        assert "permission denied" in refused(mia, "DELETE FROM change_log")
+    with shared.db.engine.connect() as conn:
+        row = conn.execute(text("SELECT actor, actor_rep_id, subject_rep_id, subject_team_id, entity, action, at "
+                                "FROM change_log")).one()
+    assert row[:6] == ("Mia Moss", ids["mia"], ids["ada"], ids["north"], "target", "create")
+    assert abs((row[6].replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()) < 120  # UTC, like the app's
+    history = Kpitui(shared.db).target_history("North")
+    assert [(c.actor, c.entity, c.action) for c in history] == [("Mia Moss", "target", "create")]
+    from kpitui.ui.screens.target_history import parse_change
+
+    shown = parse_change(history[0], {ids["ada"]: "Ada Ames"}, BERLIN)
+    assert (shown.actor, shown.owner, shown.kpi, shown.period, shown.new) == \
+           ("Mia Moss", "Ada Ames", "calls", "month 2026-12-01", "61")
+
+
+@needs_postgres
+def test_a_held_lock_costs_the_others_a_clear_busy_not_a_frozen_app(shared: Shared) -> None:
+    import threading
+    import time
+
+    from kpitui.domain.errors import Busy
+
+    with shared.engine_as("ada").connect() as ada:
+        settings = {name: ada.execute(text(f"SHOW {name}")).scalar()
+                    for name in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout")}
+        assert settings == {"statement_timeout": "30s", "lock_timeout": "5s",
+                            "idle_in_transaction_session_timeout": "1min"}
+    with shared.db.engine.connect() as conn:
+        configured = conn.execute(text(
+            "SELECT r.rolname, s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+            "WHERE r.rolname IN ('kpitui_rep', 'kpitui_manager', 'kpitui_admin')")).all()
+    assert {name for name, _ in configured} == {"kpitui_rep", "kpitui_manager", "kpitui_admin"}
+    assert all("lock_timeout=5s" in config for _, config in configured)
+
+    holder = create_engine(shared.url_as("ada")).connect()  # her psql: the lock held, the transaction open
+    outcome: list[object] = []
+    try:
+        # no table-level UPDATE or DELETE any more (column privileges, delete functions): no table lock
+        for table in ("activity", "deal", "target", "scorecard_weight", "rep", "change_log"):
+            assert "permission denied" in refused(holder, f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+            holder.rollback()
+        # what she can still hold: her own rows, here the call her manager is about to delete
+        holder.execute(text("UPDATE activity SET note = 'mine, held' WHERE id = :id"), {"id": shared.ids["ada_call"]})
+        as_mia = Kpitui.open(shared.url_as("mia"), zone=BERLIN, clock=lambda: NOW)
+
+        def log() -> None:
+            try:
+                outcome.append(as_mia.delete_activity(shared.ids["ada_call"]))
+            except Exception as exc:  # noqa: BLE001 - the test looks at what it was
+                outcome.append(exc)
+
+        started = time.monotonic()
+        worker = threading.Thread(target=log, daemon=True)
+        worker.start()
+        worker.join(timeout=25)  # on 0004 it waited as long as Ada held the lock
+        assert not worker.is_alive(), "logging froze behind another login's lock"
+        assert time.monotonic() - started < 20
+        assert isinstance(outcome[0], Busy), outcome
+        assert "busy" in str(outcome[0]) and "try again" in str(outcome[0])
+        as_mia.db.dispose()
+    finally:
+        holder.rollback()
+        holder.close()
+        holder.engine.dispose()
+
+
+@needs_postgres
+def test_grant_refuses_logins_with_powers_beyond_the_rules(shared: Shared) -> None:
+    owner_role = make_url(POSTGRES).username  # type: ignore[arg-type]
+    suffix = uuid.uuid4().hex[:8]
+    writer, owner_member = f"t{suffix}_writer", f"t{suffix}_owned"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{writer}" LOGIN'))
+            conn.execute(text(f'GRANT pg_write_all_data TO "{writer}"'))
+            conn.execute(text(f'CREATE ROLE "{owner_member}" LOGIN NOINHERIT'))  # 0004 checked USAGE only
+            conn.execute(text(f'GRANT "{owner_role}" TO "{owner_member}"'))
+        owner = Kpitui(shared.db)
+        with pytest.raises(InvalidInput, match="pg_write_all_data"):
+            owner.provision_login("bo@example.com", writer, "pw")
+        with pytest.raises(InvalidInput, match=f"member of {owner_role}"):
+            owner.provision_login("bo@example.com", owner_member, "pw")
+        result = CliRunner().invoke(main, ["--db", shared.url, "grant", "bo@example.com", "--role-name", writer,
+                                           "--password", "pw-very-secret"])
+        assert result.exit_code == 2 and "pg_write_all_data" in result.output
+        assert "pw-very-secret" not in result.output
+        with shared.db.engine.connect() as conn:
+            assert conn.execute(text("SELECT db_role FROM rep WHERE id = :id"), {"id": shared.ids["bo"]}).scalar() \
+                is None
+            assert not conn.execute(text("SELECT pg_has_role(:w, 'kpitui_rep', 'MEMBER')"), {"w": writer}).scalar()
+    finally:
+        with admin.connect() as conn:
+            for role in (writer, owner_member):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        admin.dispose()
+
+
+@needs_postgres
+def test_the_app_deletes_through_the_database_functions(shared: Shared) -> None:
+    """Reps and managers have no DELETE (it would let them LOCK the table): the app's deletes, edits and undo
+    go through the functions and column privileges, and the trigger logs each of them."""
+    as_ada = Kpitui.open(shared.url_as("ada"), zone=BERLIN, clock=lambda: NOW)
+    as_mia = Kpitui.open(shared.url_as("mia"), zone=BERLIN, clock=lambda: NOW)
+    try:
+        gone = as_ada.delete_activity(shared.ids["ada_call"])
+        as_ada.restore_activity(gone)
+        as_ada.update_activity(shared.ids["ada_call"], kind="call", when=gone.occurred_at, outcome="voicemail")
+        with pytest.raises(NotFound):
+            as_ada.delete_activity(shared.ids["cy_call"])  # not hers, not even visible
+        december = as_mia.period("2026-12")
+        as_mia.set_target("calls", december, "44", rep="bo@example.com")
+        as_mia.set_target("calls", december, "", rep="bo@example.com")  # removed
+        as_mia.set_scorecard("North", {"calls": "2"})
+        as_mia.set_scorecard("North", {"calls": "3"})
+        assert as_mia.leaderboard(december, team="North").rows  # the scorecard reads back
+    finally:
+        as_ada.db.dispose()
+        as_mia.db.dispose()
+    with shared.db.engine.connect() as conn:
+        log = conn.execute(text("SELECT actor, entity, action FROM change_log ORDER BY id")).all()
+        weights = conn.execute(text("SELECT team_id, kpi, weight FROM scorecard_weight")).all()
+        target = conn.execute(text("SELECT count(*) FROM target WHERE period_start = '2026-12-01'")).scalar()
+    assert log == [("Ada Ames", "activity", "delete"), ("Ada Ames", "activity", "create"),
+                   ("Ada Ames", "activity", "update"), ("Mia Moss", "target", "create"),
+                   ("Mia Moss", "target", "delete")]
+    assert weights == [(shared.ids["north"], "calls", "3")] and target == 0
+    from kpitui.store import records
+    from kpitui.ui.screens.activity_history import describe  # the history screen reads the trigger's entries
+
+    with shared.db.read() as conn:
+        entries = records.changes(conn, entity="activity", entity_id=shared.ids["ada_call"])
+    shown = [describe(change, BERLIN) for change in entries]
+    assert [(line.actor, line.action) for line in shown] == [("Ada Ames", "edited"), ("Ada Ames", "logged"),
+                                                              ("Ada Ames", "deleted")]
+    assert shown[0].detail == "outcome: connected → voicemail"
+    assert shown[1].detail.startswith("Tue 10 Nov 09:00")  # UTC in the log, Berlin on screen
+
+
+# -- the role x table x operation matrix: every forbidden cell is refused by the database itself ---------------
+
+def _everyone_forbidden(table: str, row: str) -> list[tuple[str, str]]:
+    return [(f"{table}: insert", f"INSERT INTO {table} {row}"), (f"{table}: update", f"UPDATE {table} SET id = id"),
+            (f"{table}: delete", f"DELETE FROM {table}"), (f"{table}: truncate", f"TRUNCATE {table} CASCADE"),
+            (f"{table}: lock", f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")]
+
+
+NOT_WRITABLE = {
+    "score": "(rep_id, kind, \"on\", value) VALUES (:ada, 'csat', '2026-11-02', 5)",
+    "forecast": "(rep_id, period_kind, period_start, amount_cents) VALUES (:ada, 'month', '2026-12-01', 1)",
+    "change_log": "(at, actor_rep_id, actor, subject_rep_id, entity, entity_id, action) "
+                  "VALUES (now(), :ada, 'Ada Ames', :ada, 'target', 1, 'update')",
+    "rep": "(name, role, active) VALUES ('x', 'admin', true)",
+    "team": "(name) VALUES ('x')",
+    "team_manager": "(rep_id, team_id) VALUES (:ada, :south)",
+}
+ACTIVITY = ("INSERT INTO activity (rep_id, kind, occurred_at, deal_id, note) "
+            "VALUES ({rep}, 'call', '2026-11-19', {deal}, '')")
+TARGET = ("INSERT INTO target (rep_id, team_id, kpi, period_kind, period_start, value) "
+          "VALUES ({rep}, {team}, 'calls', 'month', '2026-11-01', '2')")
+BOTH = [cell for table, row in NOT_WRITABLE.items() for cell in _everyone_forbidden(table, row)] + [
+    ("activity: truncate", "TRUNCATE activity"),
+    *[(f"{table}: lock", f"LOCK TABLE {table} IN {mode} MODE") for table in ("activity", "target", "scorecard_weight")
+      for mode in ("ACCESS EXCLUSIVE", "SHARE")],
+    ("activity: delete another team's through the function", "SELECT kpitui_delete_activity(:cy_call)"),
+    ("target: delete another team's through the function", "SELECT kpitui_delete_target(:cy_target)"),
+    ("scorecard_weight: delete another team's through the function", "SELECT kpitui_delete_scorecard(:south)"),
+    ("deal: insert", "INSERT INTO deal (rep_id, account, name, stage, outcome, created_on) "
+                     "VALUES (:ada, 'a', 'n', 'Won', 'won', '2026-11-01')"),
+    ("deal: delete", "DELETE FROM deal"), ("deal: truncate", "TRUNCATE deal CASCADE"),
+    ("deal: lock", "LOCK TABLE deal IN ACCESS EXCLUSIVE MODE"),
+    ("activity: update another team's", "UPDATE activity SET note = 'x' WHERE rep_id = :cy"),
+    ("activity: delete another team's", "DELETE FROM activity WHERE rep_id = :cy"),
+    ("activity: insert for another team", ACTIVITY.format(rep=":cy", deal="NULL")),
+    ("activity: link a team mate's deal", ACTIVITY.format(rep=":ada", deal=":bo_deal")),
+    ("activity: link another team's deal", ACTIVITY.format(rep=":ada", deal=":cy_deal")),
+    ("activity: move a deal link to a team mate's deal", "UPDATE activity SET deal_id = :bo_deal "
+                                                        "WHERE id = :ada_call"),
+    ("deal: update another team's", "UPDATE deal SET amount_cents = 1 WHERE rep_id = :cy"),
+    ("target: update another team's", "UPDATE target SET value = '1' WHERE id IN (:cy_target, :south_default)"),
+    ("target: delete another team's", "DELETE FROM target WHERE id IN (:cy_target, :south_default)"),
+    ("target: insert another team's rep under one's own team", TARGET.format(rep=":cy", team=":north")),
+    ("target: insert another team's default", TARGET.format(rep="NULL", team=":south")),
+    ("scorecard_weight: insert another team's", "INSERT INTO scorecard_weight VALUES (:south, 'calls', '1')"),
+    ("scorecard_weight: update another team's", "UPDATE scorecard_weight SET weight = '9' WHERE team_id = :south"),
+]
+FORBIDDEN = {
+    "ada": BOTH + [
+        ("activity: insert for a team mate", ACTIVITY.format(rep=":bo", deal="NULL")),
+        ("activity: update a team mate's", "UPDATE activity SET note = 'x' WHERE rep_id = :bo"),
+        ("activity: delete a team mate's", "DELETE FROM activity WHERE rep_id = :bo"),
+        ("activity: hand one's own to a team mate", "UPDATE activity SET rep_id = :bo WHERE id = :ada_call"),
+        ("deal: update a team mate's", "UPDATE deal SET amount_cents = 1 WHERE rep_id = :bo"),
+        ("deal: hand one's own to a team mate", "UPDATE deal SET rep_id = :bo WHERE id = :ada_deal"),
+        ("target: insert one's own", TARGET.format(rep=":ada", team="NULL")),
+        ("target: update one's team's", "UPDATE target SET value = '1'"),
+        ("target: delete one's team's", "DELETE FROM target"),
+        ("scorecard_weight: insert one's team's", "INSERT INTO scorecard_weight VALUES (:north, 'calls', '1')"),
+        ("activity: delete a team mate's through the function", "SELECT kpitui_delete_activity(:bo_call)"),
+        ("scorecard_weight: delete one's team's through the function", "SELECT kpitui_delete_scorecard(:north)"),
+    ],
+    "mia": BOTH + [
+        ("activity: insert for a rep with a team mate's deal", ACTIVITY.format(rep=":ada", deal=":bo_deal")),
+        ("target: a rep and a team at once", TARGET.format(rep=":ada", team=":north")),
+        ("target: turn one's default into another team's rep's", "UPDATE target SET rep_id = :cy, team_id = NULL "
+                                                                 "WHERE team_id = :north"),
+        ("target: move one's rep's target to another team", "UPDATE target SET rep_id = NULL, team_id = :south "
+                                                            "WHERE rep_id = :bo"),
+    ],
+}
+ALLOWED = {
+    "ada": [("activity: insert her own", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
+            ("activity: update her own", "UPDATE activity SET note = 'x' WHERE id = :ada_call"),
+            ("deal: update her own", "UPDATE deal SET stage = 'Won' WHERE id = :ada_deal"),
+            ("activity: delete her own through the function", "SELECT kpitui_delete_activity(:ada_call)")],
+    "mia": [("activity: insert for her rep", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
+            ("activity: update her rep's", "UPDATE activity SET note = 'x' WHERE rep_id = :bo"),
+            ("target: insert her team's default", TARGET.format(rep="NULL", team=":north").replace("11-01", "12-01")),
+            ("target: insert her rep's", TARGET.format(rep=":ada", team="NULL")),
+            ("scorecard_weight: update her team's", "UPDATE scorecard_weight SET weight = '2' WHERE team_id = :north"),
+            ("activity: delete her rep's through the function", "SELECT kpitui_delete_activity(:bo_call)"),
+            ("target: delete her rep's through the function", "SELECT kpitui_delete_target(:bo_target)"),
+            ("scorecard_weight: delete her team's through the function", "SELECT kpitui_delete_scorecard(:north)")],
+}
+CELLS = [(who, label, sql, False) for who, cells in FORBIDDEN.items() for label, sql in cells] + \
+        [(who, label, sql, True) for who, cells in ALLOWED.items() for label, sql in cells]
+
+
+@pytest.fixture(scope="module")
+def matrix() -> Iterator[tuple[Shared, dict[str, object]]]:
+    if not POSTGRES:
+        pytest.skip("set KPITUI_TEST_POSTGRES to run on PostgreSQL")
+    with _shared_database() as state:
+        with state.db.engine.begin() as conn:
+            for team in ("north", "south"):
+                conn.execute(text("INSERT INTO scorecard_weight VALUES (:t, 'calls', '1')"), {"t": state.ids[team]})
+        connections = {who: create_engine(state.url_as(who)).connect() for who in ("ada", "mia")}
+        try:
+            yield state, connections
+        finally:
+            for conn in connections.values():
+                conn.close()
+                conn.engine.dispose()
+
+
+@needs_postgres
+@pytest.mark.parametrize(("who", "label", "sql", "allowed"), CELLS,
+                         ids=[f"{'ok' if ok else 'no'}-{who}-{label}" for who, label, _, ok in CELLS])
+def test_matrix(matrix: tuple[Shared, dict[str, Any]], who: str, label: str, sql: str, allowed: bool) -> None:
+    state, connections = matrix
+    conn = connections[who]
+    params = {name: state.ids[name] for name in re.findall(r"(?<!:):(\w+)", sql)}
+    try:
+        result = conn.execute(text(sql), params)
+        if sql.startswith("SELECT"):  # a delete function: how many rows it deleted
+            done = bool(result.scalar())
+        else:
+            done = not (sql.startswith(("UPDATE", "DELETE")) and result.rowcount == 0)
+    except DBAPIError:
+        done = False
+    finally:
+        conn.rollback()  # every cell leaves the shared database as it was
+    assert done == allowed, f"{who}: {label} was {'refused' if done is False else 'allowed'}"
+
+
+@needs_postgres
+def test_the_upgrade_gives_existing_logins_their_timeouts_and_logs_what_they_change() -> None:
+    """Role settings are not inherited from a group: 0007 sets them on every login already in one, and an
+    activity row of before the upgrade is logged when a login changes it afterwards."""
+    from alembic import command
+
+    from kpitui.store.schema import _alembic_config
+
+    login = f"t{uuid.uuid4().hex[:10]}_old"
+    try:
+        with _postgres_database() as url:
+            db = Database(url)
+            cfg = _alembic_config()
+            with db.engine.connect() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "0005")
+                conn.commit()
+            b = Builder(db)
+            ada = b.rep("Ada Ames", b.team("North"))
+            call = b.activity(ada, "call", local(2026, 11, 10, 9), "connected")
+            with db.engine.begin() as conn:
+                conn.execute(text(f'CREATE ROLE "{login}" LOGIN PASSWORD \'pw-old\' IN ROLE kpitui_rep'))
+                conn.execute(text("UPDATE rep SET db_role = :login WHERE id = :ada"), {"login": login, "ada": ada})
+            ensure_schema(db)
+            with db.engine.connect() as conn:
+                config = conn.execute(text("SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r "
+                                           "ON r.oid = s.setrole WHERE r.rolname = :login"), {"login": login}).scalar()
+            assert sorted(config) == ["idle_in_transaction_session_timeout=60s", "lock_timeout=5s",
+                                      "statement_timeout=30s"]
+            as_ada = create_engine(make_url(url).set(username=login, password="pw-old"), isolation_level="AUTOCOMMIT")
+            with as_ada.connect() as conn:
+                assert conn.execute(text("SHOW lock_timeout")).scalar() == "5s"
+                conn.execute(text("UPDATE activity SET note = 'later' WHERE id = :id"), {"id": call})
+            as_ada.dispose()
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT actor, action FROM change_log")).all() == [("Ada Ames", "update")]
+            db.dispose()
+    finally:
+        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        admin.dispose()

@@ -293,8 +293,9 @@ def standup(obj: Context) -> None:
 @main.command()
 @click.argument("rep")
 @click.option("--role-name", required=True, help="The person's PostgreSQL login role (created when missing).")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Its password (asked when not given, so it stays out of the shell history).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, envvar="KPITUI_PASSWORD",
+              help="Its password: asked when not given (or from $KPITUI_PASSWORD), so that it stays out of the "
+                   "shell history and `ps`.")
 @click.pass_obj
 def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
     """Shared PostgreSQL: give REP a login role of their own; the database then enforces their access."""
@@ -357,17 +358,11 @@ def people_move(obj: Context, rep: str, team: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.pass_obj
 def serve(obj: Context, host: str, port: int) -> None:
-    """The app in a web browser (textual-serve): each browser tab runs `kpitui` with the same --db / --as."""
-    import shlex
+    """The app in a web browser (textual-serve), behind a token printed in its URL; each tab runs `kpitui`
+    with the same --db / --as, passed through the environment."""
+    from kpitui.serve import serve as serve_app
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "kpitui.cli"]
-    if obj.db_arg:
-        command += ["--db", obj.db_arg]
-    if obj.actor:
-        command += ["--as", obj.actor]
-    Server(shlex.join(command), host=host, port=port, title="kpitui").serve()
+    serve_app(obj.db_arg, obj.actor, host, port)
 
 
 if __name__ == "__main__":

@@ -26,3 +26,7 @@ class DatabaseError(KpituiError):
 
 class ConfigError(KpituiError):
     """A setting from the environment (KPITUI_NOW, KPITUI_TZ, KPITUI_DB) or a global option is not usable."""
+
+
+class Busy(DatabaseError):
+    """The database made us wait too long (someone else holds a lock, or a statement ran past its timeout)."""

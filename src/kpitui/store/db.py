@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModu
 from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
 
-from kpitui.domain.errors import DatabaseError
+from kpitui.domain.errors import Busy, DatabaseError
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
@@ -81,7 +81,8 @@ def first_line(exc: BaseException) -> str:
     return (str(reason).strip().splitlines() or [type(reason).__name__])[0]
 
 
-BUSY_SQLSTATES = {"55P03", "57014", "40001", "40P01"}  # lock / statement timeout, serialization, deadlock
+# lock / statement timeout (the group roles have them, migration 0007), serialization, deadlock
+BUSY_SQLSTATES = {"55P03", "57014", "40001", "40P01"}
 
 
 class Database:
@@ -127,7 +128,8 @@ class Database:
         sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
         reason = first_line(exc)
         if sqlstate in BUSY_SQLSTATES or "database is locked" in reason:
-            return DatabaseError(f"the database {self.name} is busy (another session holds a lock): try again")
+            why = "it took too long" if sqlstate == "57014" else "someone else is changing the same data"
+            return Busy(f"the database {self.name} is busy ({why}): nothing was changed, try again in a moment")
         if "not permitted to log in" in reason:  # NOLOGIN: `kpitui people deactivate` locked it
             return DatabaseError(f"the database login {self.engine.url.username} is locked: its person is "
                                  "deactivated in kpitui (an admin can reactivate them)")

@@ -18,6 +18,63 @@ GROUP_OF_ROLE = {"rep": "kpitui_rep", "manager": "kpitui_manager", "admin": "kpi
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
+# Role settings a person's login gets (migration 0007 gives the same to the group roles and existing logins):
+# a lock held by one person costs the others a "busy, try again" within seconds, and its holder their session.
+TIMEOUTS = {"statement_timeout": "30s", "lock_timeout": "5s", "idle_in_transaction_session_timeout": "60s"}
+# Built-in roles whose members read, write or act beyond row-level security.
+DANGEROUS_MEMBERSHIPS = ("pg_read_all_data", "pg_write_all_data", "pg_execute_server_program",
+                         "pg_read_server_files", "pg_write_server_files", "pg_signal_backend", "pg_database_owner")
+ATTRIBUTES = {"rolsuper": "SUPERUSER", "rolbypassrls": "BYPASSRLS", "rolcreaterole": "CREATEROLE",
+              "rolcreatedb": "CREATEDB", "rolreplication": "REPLICATION"}
+
+
+def dangerous_powers(session: Connection, role_name: str) -> list[str]:
+    """What makes `role_name` unfit as a person's login: attributes that bypass or change the rules, and
+    membership (direct or inherited) in a built-in role that does, or in a role owning kpitui's tables."""
+    row = session.execute(text(
+        f"SELECT {', '.join(ATTRIBUTES)} FROM pg_roles WHERE rolname = :name"), {"name": role_name}).one_or_none()
+    if row is None:
+        return []
+    powers = [label for label, held in zip(ATTRIBUTES.values(), row, strict=True) if held]
+    powers += session.execute(text(
+        "SELECT g.rolname FROM pg_roles g WHERE g.rolname = ANY (:builtin) "
+        "AND pg_has_role(:name, g.oid, 'MEMBER') ORDER BY 1"),
+        {"builtin": list(DANGEROUS_MEMBERSHIPS), "name": role_name}).scalars().all()
+    owners = session.execute(text(
+        "SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_class c "
+        "WHERE c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = 'rep'::regclass) "
+        "AND pg_has_role(:name, c.relowner, 'MEMBER') ORDER BY 1"), {"name": role_name}).scalars().all()
+    powers += [f"member of {owner}, which owns the kpitui tables" for owner in owners]
+    return powers
+
+
+def database_writes_change_log(session: Connection) -> bool:
+    """True when this PostgreSQL login may not write the change log itself: the database's trigger writes it
+    (migration 0007). Asked once per connection."""
+    cached = session.info.get("kpitui_db_writes_log")
+    if cached is None:
+        cached = not session.execute(text(
+            "SELECT has_table_privilege(session_user, 'change_log', 'INSERT')")).scalar()
+        session.info["kpitui_db_writes_log"] = cached
+    return bool(cached)
+
+
+def deletes_through_function(session: Connection, table: str) -> bool:
+    """True when this PostgreSQL login has no DELETE on `table` (reps and managers since migration 0007, so
+    that they cannot LOCK it): their deletes go through the SECURITY DEFINER kpitui_delete_* functions."""
+    key = f"kpitui_no_delete_{table}"
+    cached = session.info.get(key)
+    if cached is None:
+        cached = not session.execute(text("SELECT has_table_privilege(:t, 'DELETE')"), {"t": table}).scalar()
+        session.info[key] = cached
+    return bool(cached)
+
+
+def _primary_message(exc: DBAPIError) -> str:
+    diag = getattr(exc.orig, "diag", None)
+    return str(getattr(diag, "message_primary", None) or type(exc.orig).__name__)
+
+
 def check_role_name(name: str) -> str:
     if not ROLE_NAME.fullmatch(name):
         raise InvalidInput(f"role name {name!r}: use lower-case letters, digits and _, starting with a letter "
@@ -56,14 +113,11 @@ def provision_login(session: Connection, rep_id: int, rep_role: str, role_name: 
                            "or admin first")
     if not password:
         raise InvalidInput("give a password for the login role (--password)")
-    found = session.execute(text(
-        "SELECT rolsuper, rolbypassrls, rolcreaterole, rolcreatedb, "
-        "       pg_has_role(oid, (SELECT relowner FROM pg_class WHERE oid = 'rep'::regclass), 'USAGE') "
-        "FROM pg_roles WHERE rolname = :name"), {"name": role_name}).one_or_none()
-    if found is not None and any(found):
+    found = session.execute(text("SELECT oid FROM pg_roles WHERE rolname = :name"),
+                            {"name": role_name}).one_or_none()
+    if found is not None and (powers := dangerous_powers(session, role_name)):
         raise InvalidInput(f"role {role_name!r} already exists with powers the database cannot restrict "
-                           "(superuser, BYPASSRLS, CREATEROLE, CREATEDB or owner of the tables): give the person "
-                           "a role of their own")
+                           f"({', '.join(powers)}): give the person a role of their own")
     holder = session.execute(text("SELECT name FROM rep WHERE db_role = :name AND id <> :id"),
                              {"name": role_name, "id": rep_id}).scalar()
     if holder is not None:
@@ -83,14 +137,17 @@ def provision_login(session: Connection, rep_id: int, rep_role: str, role_name: 
             if other != group and member:
                 ddl(f"REVOKE {other} FROM {ident}")
         ddl(f"GRANT {group} TO {ident}")
+        for name, value in TIMEOUTS.items():  # a group's settings are not inherited: each login gets its own
+            ddl(f"ALTER ROLE {ident} SET {name} = '{value}'")
         session.execute(text("UPDATE rep SET db_role = :name WHERE id = :id"), {"name": role_name, "id": rep_id})
     except IntegrityError:
         raise InvalidInput(f"role {role_name!r} already belongs to another rep") from None
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
             raise AccessDenied(f"the database refused to create or grant the role {role_name!r}: run "
-                               "`kpitui grant` connected as the owner of the kpitui tables, with CREATEROLE") from exc
-        raise
+                               "`kpitui grant` connected as the owner of the kpitui tables, with CREATEROLE") from None
+        # never the statement: it holds the password's verifier (or the password, without psycopg)
+        raise InvalidInput(f"the database refused the login role {role_name!r}: {_primary_message(exc)}") from None
     return group
 
 

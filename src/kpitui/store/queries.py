@@ -251,12 +251,14 @@ def _created_statement(inner_bounds: int, offset_runs: int, scoped: bool) -> Any
         .cte("created").prefix_with("MATERIALIZED")
     )
     responded = inner.c.first_touch.is_not(None)
+    # A touch logged before the deal was created (a call that led to it, linked afterwards; or a hostile row
+    # at -infinity) counts as an immediate response, never as negative hours.
+    hours = (epoch_seconds(inner.c.first_touch) - inner.c.created_at) / 3600.0
     return (
         select(inner.c.rep_id, inner.c.bucket,
                func.count().label("new_opps"),
                _count_if(responded).label("responded_deals"),
-               _sum_if(responded, (epoch_seconds(inner.c.first_touch) - inner.c.created_at) / 3600.0)
-               .label("response_hours"))
+               _sum_if(responded, case((hours > 0, hours), else_=0.0)).label("response_hours"))
         .group_by(inner.c.rep_id, inner.c.bucket)
     )
 
@@ -656,7 +658,10 @@ def scorecard_weights(session: Connection) -> dict[int, dict[str, Decimal]]:
 def replace_scorecard_weights(session: Connection, team_id: int, weights: dict[str, Decimal]) -> None:
     from sqlalchemy import delete, insert
 
-    session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
+    from kpitui.store.records import delete_by_function
+
+    if not delete_by_function(session, "scorecard_weight", "kpitui_delete_scorecard", team_id):
+        session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
     if weights:
         session.execute(insert(ScorecardWeight.__table__),
                         [{"team_id": team_id, "kpi": k, "weight": v} for k, v in weights.items()])

@@ -73,7 +73,23 @@ def update_activity(session: Connection, activity_id: int, values: dict[str, Any
 
 
 def delete_activity(session: Connection, activity_id: int) -> None:
+    if delete_by_function(session, "activity", "kpitui_delete_activity", activity_id):
+        return
     session.execute(delete(Activity.__table__).where(_A.id == activity_id))
+
+
+def delete_by_function(session: Connection, table: str, function: str, key: int) -> bool:
+    """A rep's or manager's PostgreSQL login deletes through the database's function (migration 0007)."""
+    if session.dialect.name != "postgresql":
+        return False
+    from sqlalchemy import text
+
+    from kpitui.store.postgres_roles import deletes_through_function
+
+    if not deletes_through_function(session, table):
+        return False
+    session.execute(text(f"SELECT {function}(:key)"), {"key": key})
+    return True
 
 
 def _deal_select() -> Any:
@@ -125,7 +141,13 @@ def update_deal(session: Connection, deal_id: int, values: dict[str, Any]) -> No
 def audit(session: Connection, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
           entity: str, entity_id: int, action: str, before: object | None = None, after: object | None = None,
           subject_team_id: int | None = None) -> None:
-    """Record a change in the same transaction as the change itself."""
+    """Record a change in the same transaction as the change itself. On a shared PostgreSQL, a person's login
+    may not write the log: the database's trigger writes it (migration 0007), so nothing is done here."""
+    if session.dialect.name == "postgresql":
+        from kpitui.store.postgres_roles import database_writes_change_log
+
+        if database_writes_change_log(session):
+            return
     session.execute(_INSERT_CHANGE, {
         "at": at, "actor_rep_id": actor_rep_id, "actor": actor, "subject_rep_id": subject_rep_id,
         "subject_team_id": subject_team_id, "entity": entity, "entity_id": entity_id, "action": action,
@@ -193,4 +215,6 @@ def upsert_target(session: Connection, existing: TargetRecord | None, values: di
 
 
 def delete_target(session: Connection, target_id: int) -> None:
+    if delete_by_function(session, "target", "kpitui_delete_target", target_id):
+        return
     session.execute(delete(Target.__table__).where(_T.id == target_id))

@@ -157,13 +157,26 @@ class KpituiApp(App[None]):
                                 lambda: svc.leaderboard(period, team=team, sort=sort))
 
     def _export_csv(self, what: str, who: str, period: Period, build: Callable[[], Any]) -> Path | None:
-        """Write a report as formula-safe CSV to the current directory and say where (from a thread worker)."""
+        """Write a report as formula-safe CSV to the current directory and say where (from a thread worker).
+        In a browser (`kpitui serve`) the file goes to the browser instead: the server's directory is not the
+        user's, and they could not fetch it from there."""
+        import io
+
         from kpitui.output import emit
 
         try:
             report = build()
             slug = re.sub(r"[^a-z0-9]+", "-", clean_text(who).lower()).strip("-") or "report"
-            path = Path.cwd() / f"{what.lower()}-{slug}-{period.label}.csv"
+            name = f"{what.lower()}-{slug}-{period.label}.csv"
+            if self.is_web:
+                buffer = io.StringIO(newline="")
+                emit(report, "csv", buffer)
+                self.call_from_thread(self.deliver_text, buffer, save_filename=name, mime_type="text/csv",
+                                      encoding="utf-8")
+                self.call_from_thread(self.notify, clean_text(f"{what} sent to your browser as {name}"),
+                                      title="Exported", markup=False)
+                return None
+            path = Path.cwd() / name
             with path.open("w", newline="", encoding="utf-8") as out:
                 emit(report, "csv", out)
         except Exception as exc:  # shown, never a dead worker
