@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -43,6 +44,7 @@ BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES else [])]
 def _postgres_database() -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
 
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")  # type: ignore[arg-type]
     name = f"kpitui_test_{uuid.uuid4().hex[:12]}"
@@ -52,15 +54,19 @@ def _postgres_database() -> Iterator[str]:
         yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)  # type: ignore[arg-type]
     finally:
         with admin.connect() as conn:
-            # A closed client's server process lingers a moment; FORCE may not end another login's process
-            # (the CI role is no superuser), so wait for them to go first.
-            for _ in range(100):
+            # A closed client's server process lingers a moment (seconds on a loaded machine); FORCE may not end
+            # another login's process (the CI role is no superuser), so wait for them to go first. A database
+            # that still cannot be dropped is left behind with a warning: cleaning up is not what is tested.
+            for _ in range(600):
                 others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name "
                                            "AND pid <> pg_backend_pid()"), {"name": name}).scalar()
                 if not others:
                     break
                 time.sleep(0.05)
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            try:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except DBAPIError as exc:
+                warnings.warn(f"test database {name} left behind: {str(exc.orig).strip()}", stacklevel=1)
         admin.dispose()
 
 
