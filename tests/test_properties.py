@@ -86,7 +86,7 @@ def test_target_rows_validate_or_name_a_field(row: dict[str, str | None]) -> Non
     except InvalidInput as exc:
         assert str(exc)
         return
-    assert target.value >= 0
+    assert target.value > 0
 
 
 def test_point_one_plus_point_two_stays_point_three_through_import_sum_and_export(tmp_path) -> None:  # noqa: ANN001
@@ -120,3 +120,25 @@ def test_cli_options_never_raise(tmp_path_factory, period: str, sort: str, fmt: 
     result = CliRunner().invoke(main, ["--db", db, "leaderboard", "--period", period, "--sort", sort or "x",
                                        "--format", fmt], env={"TZ": "UTC"})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+       st.sampled_from(["", "Z", "+05:00", "-01:00", "+14:00"]))
+def test_any_year_is_a_moment_or_a_clear_refusal(moment: datetime, offset: str) -> None:
+    """0001 or 9999 with any offset: a message about the date, never an OverflowError; what is accepted lies
+    between 1970 and now (plus 5 minutes' grace), by the same rule in `log --at` and in the input models."""
+    text = moment.isoformat(timespec="minutes") + offset
+    try:
+        instant = parse_when(text, NOW, BERLIN)
+    except InvalidInput as exc:
+        assert "before 1970" in str(exc) or "in the future" in str(exc) or "did not happen" in str(exc)
+        try:
+            parse_input(ActivityIn, {"rep": "a", "kind": "call", "occurred_at": text}, zone=BERLIN, now=NOW)
+        except InvalidInput as same:
+            assert str(same) == f"occurred_at: {exc}"
+        else:
+            raise AssertionError(f"{text} refused by log --at but accepted by the model") from None
+        return
+    assert datetime(1969, 12, 31, tzinfo=UTC) < instant <= NOW + timedelta(minutes=5)
+    assert parse_input(ActivityIn, {"rep": "a", "kind": "call", "occurred_at": text}, zone=BERLIN,
+                       now=NOW).occurred_at == instant

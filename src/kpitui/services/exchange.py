@@ -25,7 +25,7 @@ class ExchangeService(AccessRules):
 
         self.require_admin(f"import {kind}")
         return import_csv(self.db, kind, path, mapping=mapping, dry_run=dry_run, zone=self.zone,
-                          today=self.today(), progress=progress)
+                          today=self.today(), now=self.now(), progress=progress)
 
     def export_rows(self, kind: str, period: Period, rep: str | None = None,
                     team: str | None = None) -> tuple[list[str], list[list[object]]]:

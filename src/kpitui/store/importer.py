@@ -18,7 +18,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -607,7 +607,7 @@ def _check_row(model: type[BaseModel], writer: _Writer, cells: dict[str, str | N
 
 
 def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] | None = None,
-               dry_run: bool = False, zone: ZoneInfo, today: date,
+               dry_run: bool = False, zone: ZoneInfo, today: date, now: datetime | None = None,
                progress: Progress | None = None) -> ImportReport:
     """Import `path` as `kind`; all rows or none. `progress(lines_read, lines_total)` is called now and then.
 
@@ -619,7 +619,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
     model: type[BaseModel] = INPUT_MODELS[kind]
     fields = _check_mapping(kind, mapping)
     total_lines = _scan(path)
-    context = {"zone": zone, "today": today}
+    context = {"zone": zone, "today": today, "now": now}  # no date after these (domain/when.py)
     order = {name: i for i, name in enumerate(FIELDS[kind])}
 
     def work(conn: Connection) -> ImportReport:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
+from kpitui.domain.errors import InvalidInput
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
 from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
 
@@ -186,6 +187,12 @@ def find_target(session: Connection, *, rep_id: int | None, team_id: int | None,
 
 
 def upsert_target(session: Connection, existing: TargetRecord | None, values: dict[str, Any]) -> int:
+    """Insert or update one target. Every path that writes one comes here, copy forward included, which
+    copies what is stored: a 0 left by an older kpitui is refused, never carried on."""
+    from kpitui.domain.inputs import TARGET_ABOVE_ZERO
+
+    if values["value"] <= 0:
+        raise InvalidInput(f"the {values['kpi']} target would be {values['value']}: {TARGET_ABOVE_ZERO}")
     if existing is None:
         return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
     session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))
