@@ -47,7 +47,8 @@ class ExchangeService(AccessRules):
                 return header, [[a.id, a.rep, a.kind, a.occurred_at.astimezone(self.zone).isoformat(), a.outcome,
                                  a.duration_min, a.deal, a.note] for a in reversed(items)]
             if kind == "deals":
-                deals = records.list_deals(session, rep_ids=rep_ids, limit=10_000_000)
+                deals = records.list_deals(session, rep_ids=rep_ids, counted_in=(period.start, period.end),
+                                           limit=10_000_000)
                 header = ["external_id", "rep", "account", "name", "amount", "stage", "created_on", "closed_on"]
                 return header, [[d.external_id, d.rep, d.account, d.name, d.amount, d.stage, d.created_on,
                                  d.closed_on] for d in deals]

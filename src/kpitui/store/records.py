@@ -92,8 +92,13 @@ def _deal(row: Any) -> DealRecord:
 
 def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only: bool = False,
                closed_from: date | None = None, closed_before: date | None = None,
-               limit: int = 500) -> list[DealRecord]:
+               counted_in: tuple[date, date] | None = None, limit: int = 500) -> list[DealRecord]:
+    """`counted_in=(start, end)`: the deals a period's KPIs count — closed in it, or open at its end
+    (created before the end and not closed before the start; a later close leaves it open at the end)."""
     stmt = _deal_select()
+    if counted_in is not None:
+        start, end = counted_in
+        stmt = stmt.where(_D.created_on < end, or_(_D.closed_on.is_(None), _D.closed_on >= start))
     if rep_ids is not None:
         stmt = stmt.where(_D.rep_id.in_(rep_ids))
     if open_only:
