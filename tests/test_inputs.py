@@ -25,7 +25,7 @@ from kpitui.domain.inputs import (
 )
 from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text
-from kpitui.store.exporter import safe_cell
+from kpitui.store.exporter import safe_cell, unguarded
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CONTEXT = {"zone": BERLIN, "today": date(2026, 10, 14)}
@@ -344,6 +344,11 @@ def test_forecasts() -> None:
 ])
 def test_safe_cell(value: object, cell: str) -> None:
     assert safe_cell(value) == cell
+
+
+@given(st.text(max_size=12, alphabet=st.sampled_from("'=+-@\t\rab 1")))
+def test_import_reads_back_every_cell_the_export_guarded(text: str) -> None:
+    assert unguarded(safe_cell(text)) == text
 
 
 # -- dates that cannot be: before 1970, in the future (DESIGN.md section 7) ---------------------------------------

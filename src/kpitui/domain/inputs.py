@@ -194,6 +194,20 @@ OptRepRef = Annotated[str | None, BeforeValidator(_text(320, optional=True))]
 OptTeam = Annotated[str | None, BeforeValidator(_text(200, optional=True))]
 ExternalId = Annotated[str | None, BeforeValidator(_text(100, optional=True))]
 Label = Annotated[str, BeforeValidator(_text(300, empty=""))]
+
+_OWN_ID = re.compile(r"^kpitui-([1-9]\d{0,17})$")
+
+
+def own_external_id(row_id: int) -> str:
+    """What an export writes as the external_id of an activity or score that came in without one: its own id,
+    in a form no CRM writes, so a re-import finds that row again (and a CRM's "17" is never taken for it)."""
+    return f"kpitui-{row_id}"
+
+
+def own_row_id(external_id: str | None) -> int | None:
+    """The row id in an external_id that `own_external_id` wrote, else None."""
+    match = _OWN_ID.match(external_id or "")
+    return int(match[1]) if match else None
 Note = Annotated[str, BeforeValidator(_text(MAX_NOTE, empty="", multiline=True))]
 
 
@@ -459,6 +473,7 @@ def _call_outcome(value: object, info: ValidationInfo) -> str | None:
 
 
 class ActivityIn(_Input):
+    external_id: ExternalId = None
     rep: RepRef
     kind: Annotated[str, BeforeValidator(_choice(ACTIVITY_KINDS, "an activity kind"))]
     occurred_at: Moment
@@ -514,6 +529,7 @@ class TargetIn(_Input):
 
 
 class ScoreIn(_Input):
+    external_id: ExternalId = None
     rep: RepRef
     kind: Annotated[str, BeforeValidator(_choice(SCORE_KINDS, "a score kind"))]
     date: Day

@@ -101,7 +101,7 @@ class ActivityService(AccessRules):
         self._require_write_for(self._rep_row(record.rep_id))
         values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
                   "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
-                  "note": record.note}
+                  "note": record.note, "external_id": record.external_id}
         def write(session: Connection) -> None:
             records.insert_activity(session, values)
             self._audit(session, "activity", record.id, "restore", after=record)

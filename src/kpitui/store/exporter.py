@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+GUARDED_STARTS = (*FORMULA_STARTS, "'")  # and the guard itself, so that `unguarded` can tell one from the other
 
 
 def safe_cell(value: object) -> str:
@@ -29,7 +30,13 @@ def safe_cell(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(GUARDED_STARTS) else text
+
+
+def unguarded(cell: str) -> str:
+    """The text `safe_cell` guarded, as it was: the import reads our exports back exactly (a text that itself
+    starts with `'` was guarded too, so the pair is one-to-one)."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(GUARDED_STARTS) else cell
 
 
 def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], out: TextIO) -> int:

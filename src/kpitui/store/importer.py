@@ -6,6 +6,9 @@ the file's own physical line number (`csv.reader.line_num`, so quoted multi-line
 there is any, `ImportFailed` is raised and the transaction is rolled back: nothing was written. A dry run does
 all the work, counts what it did, then rolls back.
 
+Activities and scores are safe to import again (`_ReimportWriter`): matched by external_id, equal rows
+skipped as duplicates, the report counts added / updated / skipped.
+
 Files: UTF-8 (an Excel BOM is fine), `,` or `;` between values (guessed from the header line), header names
 matched case-insensitively; `mapping` reads a canonical field from another column (`--map rep=sales_agent`).
 """
@@ -15,16 +18,16 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -38,9 +41,11 @@ from kpitui.domain.inputs import (
     ScoreIn,
     TargetIn,
     field_problems,
+    own_row_id,
 )
 from kpitui.domain.text import clean_text
 from kpitui.store.db import Database, orm_session
+from kpitui.store.exporter import unguarded
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
 
 KINDS: tuple[str, ...] = tuple(INPUT_MODELS)
@@ -56,6 +61,7 @@ _NOUNS = {"reps": ("rep", "reps"), "deals": ("deal", "deals"), "activities": ("a
           "targets": ("target", "targets"), "scores": ("score", "scores"), "forecasts": ("forecast", "forecasts")}
 
 Progress = Callable[[int, int], None]
+REIMPORTED = ("activities", "scores")  # matched by external_id, duplicates skipped (_ReimportWriter)
 
 
 # -- results and errors -----------------------------------------------------------------------------------------
@@ -96,6 +102,7 @@ class ImportReport:
     rows: int = 0  # data rows read (blank lines are skipped)
     created: int = 0
     updated: int = 0
+    skipped: int = 0  # duplicates: rows equal to one already stored (activities and scores)
     dry_run: bool = False
     teams_created: int = 0
     ignored_columns: tuple[str, ...] = ()
@@ -108,13 +115,19 @@ class ImportReport:
 
         rows = f"{self.rows} row{'s' if self.rows != 1 else ''}"
         teams = n(self.teams_created, "new team", "new teams")
+        duplicates = n(self.skipped, "duplicate", "duplicates")
         if self.dry_run:
-            text = (f"dry run, nothing written: {rows} checked, all good; would add {n(self.created)}"
-                    f" and update {self.updated}")
+            text = f"dry run, nothing written: {rows} checked, all good; would add {n(self.created)}"
+            if self.kind in REIMPORTED:
+                text += f", update {self.updated} and skip {duplicates}"
+            else:
+                text += f" and update {self.updated}"
             if self.teams_created:
                 text += f", and create {teams}"
         else:
             text = f"imported {rows}: {n(self.created)} added, {self.updated} updated"
+            if self.kind in REIMPORTED:
+                text += f", {duplicates} skipped"
             if self.teams_created:
                 text += f"; {teams}"
         if self.ignored_columns:
@@ -301,7 +314,9 @@ class _Writer:
         self.directory = _Directory(session)
         self.created = 0
         self.updated = 0
+        self.skipped = 0  # rows equal to one already stored (activities, scores)
         self.teams_created = 0
+        self.line = 0  # the file's line of the row being applied
 
     def resolve(self, values: dict[str, Any]) -> dict[str, int]:
         """The ids of the references that have a value; `_RowProblems` names every one that matches nothing."""
@@ -442,17 +457,89 @@ class _DealsWriter(_Writer):
             self.pending, self.pending_by_ext = [], {}
 
 
-class _BulkWriter(_Writer):
-    """Rows that are only ever added (activities, scores), inserted in batches."""
+class _ReimportWriter(_Writer):
+    """Activities and scores, safe to import again (DESIGN.md section 7, re-import).
+
+    A row is matched by its external_id, or by the row's own id that an export wrote for a row that came in
+    without one (`kpitui-<id>`; taken only when the rep and the time agree, so another database's export
+    never overwrites an unrelated row here). A matched row is updated, or skipped when equal in every field.
+    An unmatched row without an external id that equals a stored row in every field is skipped as a
+    duplicate; each stored row answers for one line, so a file with three equal calls of which one is stored
+    adds two. Anything else is added, in batches. An external id may appear once per file: a second line with
+    it names the first.
+    """
 
     table: Any = None
+    content: tuple[str, ...] = ()  # the columns a duplicate is equal in
+    identity: tuple[str, ...] = ()  # the columns the row's own id must agree on
 
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
         self.pending: list[dict[str, Any]] = []
+        self.lines_by_external_id: dict[str, int] = {}
+        self.by_day: dict[tuple[int, date], Counter[tuple[Any, ...]]] = {}
 
-    def add(self, row: dict[str, Any]) -> None:
-        self.pending.append(row)
+    # the stored rows of one rep and day not yet matched by a line of the file, loaded when first needed
+    def day_of(self, values: dict[str, Any]) -> date:
+        raise NotImplementedError
+
+    def same_day(self, rep_id: int, day: date) -> Any:
+        raise NotImplementedError
+
+    def _signature(self, values: Any) -> tuple[Any, ...]:
+        return tuple(values[name] for name in self.content)
+
+    def _known(self, values: dict[str, Any]) -> Counter[tuple[Any, ...]]:
+        key = (values["rep_id"], self.day_of(values))
+        if key not in self.by_day:
+            c = self.table.c
+            rows = self.session.execute(select(*(c[name] for name in self.content)).where(
+                self.same_day(*key)))
+            self.by_day[key] = Counter(tuple(row) for row in rows)
+        return self.by_day[key]
+
+    def _count(self, values: Any, change: int) -> None:
+        known = self.by_day.get((values["rep_id"], self.day_of(values)))
+        if known is not None:
+            known[self._signature(values)] += change
+
+    def _stored(self, external_id: str, values: dict[str, Any]) -> Any:
+        c = self.table.c
+        columns = (c.id, *(c[name] for name in self.content))
+        own = own_row_id(external_id)
+        if own is None:
+            return self.session.execute(select(*columns).where(c.external_id == external_id)).first()
+        row = self.session.execute(select(*columns).where(c.id == own, c.external_id.is_(None))).first()
+        if row is not None and all(row._mapping[name] == values[name] for name in self.identity):
+            return row
+        return None  # the id of another database's row (or of one deleted): no identity here
+
+    def place(self, values: dict[str, Any], external_id: str | None, write: bool) -> None:
+        if external_id is not None:
+            first = self.lines_by_external_id.setdefault(external_id, self.line)
+            if first != self.line:
+                raise _RowProblem("external_id", f"{external_id!r} is on line {first} as well: an external id "
+                                                 "names one row, so it may appear once in a file")
+        if not write:
+            return
+        stored = self._stored(external_id, values) if external_id is not None else None
+        if stored is not None:
+            before = stored._mapping
+            self._count(before, -1)  # this line answers for it
+            if self._signature(before) == self._signature(values):
+                self.skipped += 1
+                return
+            self.session.execute(update(self.table).where(self.table.c.id == before["id"]).values(**values))
+            self.updated += 1
+            return
+        own = own_row_id(external_id)
+        if external_id is None or own is not None:
+            known = self._known(values)
+            if known[self._signature(values)] > 0:
+                known[self._signature(values)] -= 1
+                self.skipped += 1
+                return
+        self.pending.append({**values, "external_id": None if own is not None else external_id})
         self.created += 1
         if len(self.pending) >= BATCH:
             self.finish()
@@ -463,9 +550,11 @@ class _BulkWriter(_Writer):
             self.pending = []
 
 
-class _ActivitiesWriter(_BulkWriter):
+class _ActivitiesWriter(_ReimportWriter):
     table = Activity.__table__
     references = ("rep", "deal")
+    content = ("rep_id", "kind", "occurred_at", "outcome", "duration_min", "deal_id", "note")
+    identity = ("rep_id", "occurred_at")
 
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
@@ -476,25 +565,43 @@ class _ActivitiesWriter(_BulkWriter):
     def lookup(self, name: str, ref: str) -> int:
         if name != "deal":
             return super().lookup(name, ref)
-        if ref not in self.deals:
-            raise _RowProblem("deal", f"no deal with the id {ref!r}")
-        return self.deals[ref]
+        if ref in self.deals:
+            return self.deals[ref]
+        if ref.isdigit() and len(ref) < 19:  # a deal's own id, as `log --deal` and an export write it
+            found = self.session.execute(select(Deal.id).where(Deal.id == int(ref))).scalar()
+            if found is not None:
+                return int(found)
+        raise _RowProblem("deal", f"no deal with the id {ref!r}")
+
+    def day_of(self, values: dict[str, Any]) -> date:
+        return values["occurred_at"].astimezone(UTC).date()
+
+    def same_day(self, rep_id: int, day: date) -> Any:
+        start = datetime.combine(day, time(0), UTC)
+        c = self.table.c
+        return and_(c.rep_id == rep_id, c.occurred_at >= start, c.occurred_at < start + timedelta(days=1))
 
     def apply(self, item: ActivityIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
-        if write:
-            self.add({"rep_id": ids["rep"], "kind": item.kind, "occurred_at": item.occurred_at,
-                      "outcome": item.outcome, "duration_min": item.duration_min, "deal_id": ids.get("deal"),
-                      "note": item.note})
+        self.place({"rep_id": ids.get("rep"), "kind": item.kind, "occurred_at": item.occurred_at,
+                    "outcome": item.outcome, "duration_min": item.duration_min, "deal_id": ids.get("deal"),
+                    "note": item.note}, item.external_id, write)
 
 
-class _ScoresWriter(_BulkWriter):
+class _ScoresWriter(_ReimportWriter):
     table = Score.__table__
     references = ("rep",)
+    content = ("rep_id", "kind", "on", "value", "note")
+    identity = ("rep_id", "on")
+
+    def day_of(self, values: dict[str, Any]) -> date:
+        return values["on"]  # type: ignore[no-any-return]
+
+    def same_day(self, rep_id: int, day: date) -> Any:
+        return and_(self.table.c.rep_id == rep_id, self.table.c.on == day)
 
     def apply(self, item: ScoreIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
-        if write:
-            self.add({"rep_id": ids["rep"], "kind": item.kind, "on": item.date, "value": item.value,
-                      "note": item.note})
+        self.place({"rep_id": ids.get("rep"), "kind": item.kind, "on": item.date, "value": item.value,
+                    "note": item.note}, item.external_id, write)
 
 
 class _TargetsWriter(_Writer):
@@ -637,7 +744,10 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
                     problems.add(line, "", f"this row has {len(record)} values but the header names "
                                            f"{columns.width} columns; does a value with a comma lack quotes?")
                     continue
-                cells = {name: record[i] if i < len(record) else None for name, i in columns.positions.items()}
+                # a cell our export guarded against spreadsheets ('-left a voicemail) reads back as it was
+                cells = {name: unguarded(record[i]) if i < len(record) else None
+                         for name, i in columns.positions.items()}
+                writer.line = line
                 found = _check_row(model, writer, cells, context, write=not problems)
                 for name, message in sorted(found, key=lambda problem: order.get(problem[0], -1)):
                     problems.add(line, name, message, columns.sources.get(name))
@@ -647,6 +757,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
         if progress is not None:
             progress(total_lines, total_lines)
         report.created, report.updated, report.teams_created = writer.created, writer.updated, writer.teams_created
+        report.skipped = writer.skipped
         if dry_run:
             raise _DryRun(report)
         return report

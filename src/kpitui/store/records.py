@@ -23,7 +23,7 @@ _R = Rep.__table__.c
 def _activity_select() -> Any:
     return (select(_A.id, _A.rep_id, _R.name.label("rep"), _A.kind, _A.occurred_at, _A.outcome, _A.duration_min,
                    _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"),
-                   _D.external_id.label("deal_external_id"), _A.note)
+                   _D.external_id.label("deal_external_id"), _A.note, _A.external_id)
             .select_from(Activity.__table__.join(Rep.__table__, _A.rep_id == _R.id)
                          .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
 

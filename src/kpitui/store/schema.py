@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from kpitui.store.db import Database
 
-HEAD = "0005"
+HEAD = "0006"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
