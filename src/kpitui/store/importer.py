@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -478,23 +478,36 @@ class _ReimportWriter(_Writer):
         self.pending: list[dict[str, Any]] = []
         self.lines_by_external_id: dict[str, int] = {}
         self.by_day: dict[tuple[int, date], Counter[tuple[Any, ...]]] = {}
+        self._statements()
 
     # the stored rows of one rep and day not yet matched by a line of the file, loaded when first needed
     def day_of(self, values: dict[str, Any]) -> date:
         raise NotImplementedError
 
-    def same_day(self, rep_id: int, day: date) -> Any:
+    def same_day(self) -> Any:
+        """The condition for one rep's rows of one day, with the parameters `day_params` gives."""
+        raise NotImplementedError
+
+    def day_params(self, rep_id: int, day: date) -> dict[str, Any]:
         raise NotImplementedError
 
     def _signature(self, values: Any) -> tuple[Any, ...]:
         return tuple(values[name] for name in self.content)
 
+    def _statements(self) -> None:
+        # built once, with bound parameters, run on the Core connection: a statement built and run through the
+        # ORM per row cost more than the lookup itself
+        c = self.table.c
+        columns = (c.id, *(c[name] for name in self.content))
+        self.conn = self.session.connection()
+        self.one_day = select(*(c[name] for name in self.content)).where(self.same_day())
+        self.by_external_id = select(*columns).where(c.external_id == bindparam("external_id"))
+        self.by_own_id = select(*columns).where(c.id == bindparam("row_id"), c.external_id.is_(None))
+
     def _known(self, values: dict[str, Any]) -> Counter[tuple[Any, ...]]:
         key = (values["rep_id"], self.day_of(values))
         if key not in self.by_day:
-            c = self.table.c
-            rows = self.session.execute(select(*(c[name] for name in self.content)).where(
-                self.same_day(*key)))
+            rows = self.conn.execute(self.one_day, self.day_params(*key))
             self.by_day[key] = Counter(tuple(row) for row in rows)
         return self.by_day[key]
 
@@ -504,12 +517,10 @@ class _ReimportWriter(_Writer):
             known[self._signature(values)] += change
 
     def _stored(self, external_id: str, values: dict[str, Any]) -> Any:
-        c = self.table.c
-        columns = (c.id, *(c[name] for name in self.content))
         own = own_row_id(external_id)
         if own is None:
-            return self.session.execute(select(*columns).where(c.external_id == external_id)).first()
-        row = self.session.execute(select(*columns).where(c.id == own, c.external_id.is_(None))).first()
+            return self.conn.execute(self.by_external_id, {"external_id": external_id}).first()
+        row = self.conn.execute(self.by_own_id, {"row_id": own}).first()
         if row is not None and all(row._mapping[name] == values[name] for name in self.identity):
             return row
         return None  # the id of another database's row (or of one deleted): no identity here
@@ -529,7 +540,7 @@ class _ReimportWriter(_Writer):
             if self._signature(before) == self._signature(values):
                 self.skipped += 1
                 return
-            self.session.execute(update(self.table).where(self.table.c.id == before["id"]).values(**values))
+            self.conn.execute(update(self.table).where(self.table.c.id == before["id"]).values(**values))
             self.updated += 1
             return
         own = own_row_id(external_id)
@@ -546,7 +557,7 @@ class _ReimportWriter(_Writer):
 
     def finish(self) -> None:
         if self.pending:
-            self.session.execute(insert(self.table), self.pending)
+            self.conn.execute(insert(self.table), self.pending)
             self.pending = []
 
 
@@ -576,10 +587,14 @@ class _ActivitiesWriter(_ReimportWriter):
     def day_of(self, values: dict[str, Any]) -> date:
         return values["occurred_at"].astimezone(UTC).date()
 
-    def same_day(self, rep_id: int, day: date) -> Any:
-        start = datetime.combine(day, time(0), UTC)
+    def same_day(self) -> Any:
         c = self.table.c
-        return and_(c.rep_id == rep_id, c.occurred_at >= start, c.occurred_at < start + timedelta(days=1))
+        return and_(c.rep_id == bindparam("rep_id"), c.occurred_at >= bindparam("lo", type_=c.occurred_at.type),
+                    c.occurred_at < bindparam("hi", type_=c.occurred_at.type))
+
+    def day_params(self, rep_id: int, day: date) -> dict[str, Any]:
+        start = datetime.combine(day, time(0), UTC)
+        return {"rep_id": rep_id, "lo": start, "hi": start + timedelta(days=1)}
 
     def apply(self, item: ActivityIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
         self.place({"rep_id": ids.get("rep"), "kind": item.kind, "occurred_at": item.occurred_at,
@@ -596,8 +611,11 @@ class _ScoresWriter(_ReimportWriter):
     def day_of(self, values: dict[str, Any]) -> date:
         return values["on"]  # type: ignore[no-any-return]
 
-    def same_day(self, rep_id: int, day: date) -> Any:
-        return and_(self.table.c.rep_id == rep_id, self.table.c.on == day)
+    def same_day(self) -> Any:
+        return and_(self.table.c.rep_id == bindparam("rep_id"), self.table.c.on == bindparam("day"))
+
+    def day_params(self, rep_id: int, day: date) -> dict[str, Any]:
+        return {"rep_id": rep_id, "day": day}
 
     def apply(self, item: ScoreIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
         self.place({"rep_id": ids.get("rep"), "kind": item.kind, "on": item.date, "value": item.value,
