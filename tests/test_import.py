@@ -149,9 +149,8 @@ def test_deals_upsert_by_external_id(reps: Database, write: Callable[..., Path])
     run(reps, "deals", write(DEALS))
     report = run(reps, "deals", write("external_id,rep,amount,stage,closed_on\n"
                                       "D2,bo@example.com,1500,Won,2026-11-02\n"
-                                      "D9,bo@example.com,10,Qualify,\n"
-                                      "D9,bo@example.com,20,Proposal,\n"))  # twice in one file: the last wins
-    assert (report.created, report.updated) == (1, 2)
+                                      "D9,bo@example.com,20,Proposal,\n"))
+    assert (report.created, report.updated) == (1, 1)
     by_ext = {d.external_id: d for d in all_rows(reps, Deal)}
     d2 = by_ext["D2"]
     assert (d2.amount_cents, d2.outcome, d2.closed_on, d2.created_on) == (150000, "won", date(2026, 11, 2),
@@ -533,6 +532,17 @@ def test_another_databases_own_ids_never_overwrite_a_row_here(crm: Database, wri
     after = activity_rows(crm)
     assert after[: len(stored)] == stored
     assert [row[8] for row in after[len(stored):]] == [None, None, "3"]
+
+
+def test_a_deal_external_id_twice_in_one_file_names_both_lines(reps: Database, write: Callable[..., Path]) -> None:
+    """It used to merge silently, the last line winning."""
+    error = failure(reps, "deals", write("external_id,rep,amount,stage\n"
+                                         "D9,bo@example.com,10,Qualify\n"
+                                         "D8,bo@example.com,10,Qualify\n"
+                                         "D9,bo@example.com,20,Proposal\n"))
+    assert [str(e) for e in error.errors] == [
+        "line 4, external_id: 'D9' is on line 2 as well: an external id names one row, so it may appear once in "
+        "a file"]
 
 
 def test_an_external_id_twice_in_one_file_names_both_lines(crm: Database, write: Callable[..., Path]) -> None:

@@ -314,6 +314,7 @@ class _Writer:
         self.skipped = 0  # rows equal to one already stored (activities, scores)
         self.teams_created = 0
         self.line = 0  # the file's line of the row being applied
+        self.lines_by_external_id: dict[str, int] = {}
 
     def resolve(self, values: dict[str, Any]) -> dict[str, int]:
         """The ids of the references that have a value; `_RowProblems` names every one that matches nothing."""
@@ -330,6 +331,13 @@ class _Writer:
         if problems:
             raise _RowProblems(problems)
         return ids
+
+    def external_id_once(self, external_id: str) -> None:
+        """An external id names one row: a second line of the file with it is an error naming the first."""
+        first = self.lines_by_external_id.setdefault(external_id, self.line)
+        if first != self.line:
+            raise _RowProblem("external_id", f"{external_id!r} is on line {first} as well: an external id names "
+                                             "one row, so it may appear once in a file")
 
     def lookup(self, name: str, ref: str) -> int:
         if name == "team":
@@ -401,7 +409,7 @@ class _RepsWriter(_Writer):
 
 class _DealsWriter(_Writer):
     """Upsert by external_id; a deal without one is always new. An update keeps the stored created_on when
-    the file has none."""
+    the file has none. An external id may appear once in a file."""
 
     references = ("rep",)
 
@@ -411,15 +419,15 @@ class _DealsWriter(_Writer):
             ext: created for ext, created in session.execute(
                 select(Deal.external_id, Deal.created_on).where(Deal.external_id.is_not(None)))}
         self.pending: list[dict[str, Any]] = []
-        self.pending_by_ext: dict[str, dict[str, Any]] = {}
 
     def apply(self, item: DealIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
         ext = item.external_id
+        if ext is not None:
+            self.external_id_once(ext)
         values: dict[str, Any] = {"rep_id": ids["rep"], "account": item.account, "name": item.name,
                                   "amount_cents": item.amount_cents, "stage": item.stage,
                                   "outcome": item.outcome, "closed_on": item.closed_on}
-        earlier = self.pending_by_ext.get(ext) if ext else None
-        known = earlier["created_on"] if earlier else self.stored.get(ext) if ext else None
+        known = self.stored.get(ext) if ext else None
         if item.created_on is not None:
             created = item.created_on
         elif known is not None:
@@ -431,18 +439,11 @@ class _DealsWriter(_Writer):
         if not write:
             return
         values["created_on"] = created
-        if earlier is not None:
-            earlier.update(values)
-            self.updated += 1
-        elif ext is not None and ext in self.stored:
+        if ext is not None and ext in self.stored:
             self.session.execute(update(Deal).where(Deal.external_id == ext).values(**values))
-            self.stored[ext] = created
             self.updated += 1
         else:
-            row = {"external_id": ext, **values}
-            self.pending.append(row)
-            if ext is not None:
-                self.pending_by_ext[ext] = row
+            self.pending.append({"external_id": ext, **values})
             self.created += 1
             if len(self.pending) >= BATCH:
                 self.finish()
@@ -450,8 +451,7 @@ class _DealsWriter(_Writer):
     def finish(self) -> None:
         if self.pending:
             self.session.execute(insert(Deal.__table__), self.pending)
-            self.stored.update({ext: row["created_on"] for ext, row in self.pending_by_ext.items()})
-            self.pending, self.pending_by_ext = [], {}
+            self.pending = []
 
 
 class _TargetsWriter(_Writer):

@@ -34,7 +34,6 @@ class ReimportWriter(_Writer):
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
         self.pending: list[dict[str, Any]] = []
-        self.lines_by_external_id: dict[str, int] = {}
         self.by_day: dict[tuple[int, date], Counter[tuple[Any, ...]]] = {}
         self._statements()
 
@@ -85,10 +84,7 @@ class ReimportWriter(_Writer):
 
     def place(self, values: dict[str, Any], external_id: str | None, write: bool) -> None:
         if external_id is not None:
-            first = self.lines_by_external_id.setdefault(external_id, self.line)
-            if first != self.line:
-                raise _RowProblem("external_id", f"{external_id!r} is on line {first} as well: an external id "
-                                                 "names one row, so it may appear once in a file")
+            self.external_id_once(external_id)
         if not write:
             return
         stored = self._stored(external_id, values) if external_id is not None else None
