@@ -25,8 +25,10 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("KPITUI_DB", "KPITUI_USER", "KPITUI_NOW", "KPITUI_TZ", "KPITUI_SAMPLE"):
+    for name in ("KPITUI_DB", "KPITUI_USER", "KPITUI_NOW", "KPITUI_TZ", "KPITUI_SAMPLE", "KPITUI_CONFIG",
+                 "KPITUI_WORKDAYS", "KPITUI_HOLIDAYS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 

@@ -11,6 +11,7 @@ from kpitui.domain.diagnosis import Finding
 from kpitui.domain.kpis import KPIS, KpiValue
 from kpitui.domain.periods import Period
 from kpitui.domain.scoring import FunnelStep, Status
+from kpitui.domain.targets import Resolved
 
 
 def json_number(value: object, unit: str | None = None) -> object:
@@ -39,6 +40,7 @@ class LeaderboardRow:
     targets: dict[str, Decimal] = field(default_factory=dict)
     attainment: dict[str, float | None] = field(default_factory=dict)
     previous: dict[str, KpiValue] = field(default_factory=dict)
+    target_sources: dict[str, str] = field(default_factory=dict)  # rep | team | derived:2026-Q4
 
     def as_json(self) -> dict[str, object]:
         return {"rank": self.rank, "rep": self.rep, "team": self.team, "score": json_number(self.score),
@@ -71,6 +73,7 @@ class ScorecardLine:
     previous: KpiValue
     change: float | None
     in_scorecard: bool
+    target_source: str | None = None  # rep | team | derived:2026-Q4 (domain/targets.py); None without a target
 
     def as_json(self) -> dict[str, object]:
         unit = KPIS[self.key].unit
@@ -78,7 +81,7 @@ class ScorecardLine:
                 "target": json_number(self.target, unit), "attainment": json_number(self.attainment),
                 "projected": json_number(self.projected, unit), "status": self.status,
                 "previous": json_number(self.previous, unit), "change": json_number(self.change),
-                "in_scorecard": self.in_scorecard}
+                "in_scorecard": self.in_scorecard, "target_source": self.target_source}
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,8 @@ class Trend:
 
 @dataclass(frozen=True)
 class TargetSheet:
-    """One team's targets for one period: the team defaults and each rep's own (which win)."""
+    """One team's targets for one period: the team defaults and each rep's own set for it (which win), and
+    what applies to each, derived by the cascade where nothing is set (domain/targets.py)."""
 
     team_id: int
     team: str
@@ -148,9 +152,24 @@ class TargetSheet:
     reps: list[tuple[int, str]]  # (rep id, name), the quota-carrying members
     defaults: dict[str, Decimal]
     own: dict[int, dict[str, Decimal]]
+    applied: dict[int, dict[str, Resolved]] = field(default_factory=dict)  # per rep: value and source
+    team_applied: dict[str, Resolved] = field(default_factory=dict)  # the team row's, set or derived
 
     def effective(self, rep_id: int, key: str) -> Decimal | None:
+        found = self.applied.get(rep_id, {}).get(key)
+        if found is not None:
+            return found.value
         return self.own.get(rep_id, {}).get(key, self.defaults.get(key))
+
+    def source(self, rep_id: int, key: str) -> str | None:
+        found = self.applied.get(rep_id, {}).get(key)
+        return None if found is None else found.source
+
+    def default(self, key: str) -> Resolved | None:
+        """The team row's target: set, or derived from the team's larger periods."""
+        if key in self.defaults:
+            return Resolved(self.defaults[key], "team")
+        return self.team_applied.get(key)
 
     def is_own(self, rep_id: int, key: str) -> bool:
         return key in self.own.get(rep_id, {})

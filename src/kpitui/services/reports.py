@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from kpitui.domain.diagnosis import activity_volume, diagnose
@@ -48,6 +48,7 @@ class TeamKpis:
     kpis: dict[int, dict[str, KpiValue]]
     targets: dict[int, dict[str, Decimal]]
     weights: dict[int, dict[str, Decimal]]  # each rep's team scorecard
+    target_sources: dict[int, dict[str, str]] = field(default_factory=dict)  # rep | team | derived:2026-Q4
 
     @property
     def totals(self) -> dict[str, KpiValue]:
@@ -63,12 +64,14 @@ class ReportService(AccessRules):
         """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries (fewer with `only`:
         then only those KPIs are right, and the score is not: it is computed with the default weights)."""
         with self.db.read() as session:
-            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only)
+            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only,
+                                        self.calendar)
             weights = queries.scorecard_weights(session) if only is None else {}
         rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
                        else DEFAULT_SCORECARD for r in reps}
         return [TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
-                         {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights)
+                         {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights,
+                         {r.id: book.sources_for_rep(r.id, r.team_id) for r in reps})
                 for period, inputs, book in zip(periods, series.inputs, series.books, strict=True)]
 
     @one_snapshot
@@ -90,7 +93,8 @@ class ReportService(AccessRules):
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
                 score=scorecard_score(attained, targets, current.weights[rep.id]), kpis=kpis, targets=targets,
-                attainment=attained, previous=previous.kpis[rep.id] if previous else {}))
+                attainment=attained, previous=previous.kpis[rep.id] if previous else {},
+                target_sources=current.target_sources.get(rep.id, {})))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
                                    lambda r: r.rep, higher)
@@ -137,7 +141,8 @@ class ReportService(AccessRules):
                 key=key, label=kpi(key).label, value=kpis[key], target=target,
                 attainment=attainment(key, kpis[key], target), projected=projection,
                 status=pace_status(key, projection, target), previous=before[key],
-                change=change(key, kpis[key], before[key]), in_scorecard=key in weights))
+                change=change(key, kpis[key], before[key]), in_scorecard=key in weights,
+                target_source=current.target_sources.get(person.id, {}).get(key)))
         attained = {line.key: line.attainment for line in lines}
         return Scorecard(person.id, person.name, person.team, period,
                          scorecard_score(attained, targets, weights), lines)

@@ -2,7 +2,8 @@
 
 A text cell starting with `=`, `+`, `-`, `@`, tab, carriage return or NUL would be run as a formula by Excel,
 LibreOffice or Google Sheets (CSV injection, OWASP); such cells get a leading `'`. Numbers the app formats
-itself (int, float, Decimal values) are written as they are, so `-12.50` stays a number.
+itself (int, float, Decimal values) are written as they are, so `-12.50` stays a number. The guard looks past
+leading spaces and invisible format characters (`\ufeff=HYPERLINK(...)` is still a formula to a spreadsheet).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TextIO
+
+from kpitui.domain.text import visible_start
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 GUARDED_STARTS = (*FORMULA_STARTS, "'")  # and the guard itself, so that `unguarded` can tell one from the other
@@ -30,13 +33,17 @@ def safe_cell(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(GUARDED_STARTS) else text
+    return "'" + text if _guarded(text) else text
+
+
+def _guarded(text: str) -> bool:
+    # the guard itself is guarded too, so that `unguarded` can tell a guarded text from one starting with '
+    return text.startswith(GUARDED_STARTS) or visible_start(text).startswith(FORMULA_STARTS)
 
 
 def unguarded(cell: str) -> str:
-    """The text `safe_cell` guarded, as it was: the import reads our exports back exactly (a text that itself
-    starts with `'` was guarded too, so the pair is one-to-one)."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(GUARDED_STARTS) else cell
+    """The text `safe_cell` guarded, as it was: the import reads our exports back exactly (one-to-one)."""
+    return cell[1:] if cell.startswith("'") and _guarded(cell[1:]) else cell
 
 
 def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], out: TextIO) -> int:

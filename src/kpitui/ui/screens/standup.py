@@ -56,6 +56,8 @@ class StandupTile(Vertical):
     def show(self, line: ScorecardLine) -> None:
         self.query_one(Digits).update(big_number(line))
         target = MISSING if line.target is None else format_kpi(line.key, line.target, compact=True)
+        if (line.target_source or "").startswith("derived:"):
+            target = "≈" + target
         self.query_one(".standup-target", Static).update(
             Content.assemble(("of ", ""), (target, "bold"), (" · ", ""), (format_ratio(line.attainment), "bold")))
         for name in ("-good", "-close", "-low", "-none"):
