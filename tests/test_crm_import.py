@@ -29,6 +29,9 @@ PERIODS = {
     "2026": (date(2026, 1, 1), date(2027, 1, 1)),
     "2026-03-15..2026-07-01": (date(2026, 3, 15), date(2026, 7, 2)),
 }
+# the import day: after the export's last date (its dates may not lie in the future, DESIGN.md section 7)
+IMPORT_DAY = "2027-04-30"
+CLOCK = {"TZ": "UTC", "KPITUI_NOW": f"{IMPORT_DAY}T12:00:00Z"}
 MAP_REPS = ["--map", "name=sales_agent", "--map", "team=manager"]
 MAP_DEALS = ["--map", "external_id=opportunity_id", "--map", "rep=sales_agent", "--map", "name=product",
              "--map", "stage=deal_stage", "--map", "created_on=engage_date", "--map", "closed_on=close_date",
@@ -67,14 +70,14 @@ def crm_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     runner = CliRunner()
     for args in (["import", "reps", str(CRM / "sales_teams.csv"), *MAP_REPS],
                  ["import", "deals", str(CRM / "sales_pipeline.csv"), *MAP_DEALS]):
-        result = runner.invoke(main, ["--db", db, *args], env={"TZ": "UTC", "KPITUI_NOW": "2026-11-20T12:00:00Z"})
+        result = runner.invoke(main, ["--db", db, *args], env=CLOCK)
         assert result.exit_code == 0, result.output
     return db
 
 
 def leaderboard(db: str, period: str, team: str | None = None) -> dict:
     args = ["--db", db, "leaderboard", "--period", period, "--format", "json"] + (["--team", team] if team else [])
-    result = CliRunner().invoke(main, args, env={"TZ": "UTC", "KPITUI_NOW": "2026-11-20T12:00:00Z"})
+    result = CliRunner().invoke(main, args, env=CLOCK)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -113,7 +116,7 @@ def test_leaderboard_matches_an_independent_computation(crm_db: str, period: str
 def test_open_deals_without_dates_get_the_import_date(crm_db: str) -> None:
     rows = list(csv.DictReader((CRM / "sales_pipeline.csv").open()))
     undated = sum(1 for r in rows if not r["engage_date"])
-    engaged_that_day = sum(1 for r in rows if r["engage_date"] == "2026-11-20")
+    engaged_that_day = sum(1 for r in rows if r["engage_date"] == IMPORT_DAY)
     assert undated > 0
-    board = leaderboard(crm_db, "2026-11-20..2026-11-20")  # the import day
+    board = leaderboard(crm_db, f"{IMPORT_DAY}..{IMPORT_DAY}")
     assert board["totals"]["kpis"]["new_opps"] == undated + engaged_that_day

@@ -149,9 +149,8 @@ def test_deals_upsert_by_external_id(reps: Database, write: Callable[..., Path])
     run(reps, "deals", write(DEALS))
     report = run(reps, "deals", write("external_id,rep,amount,stage,closed_on\n"
                                       "D2,bo@example.com,1500,Won,2026-11-02\n"
-                                      "D9,bo@example.com,10,Qualify,\n"
-                                      "D9,bo@example.com,20,Proposal,\n"))  # twice in one file: the last wins
-    assert (report.created, report.updated) == (1, 2)
+                                      "D9,bo@example.com,20,Proposal,\n"))
+    assert (report.created, report.updated) == (1, 1)
     by_ext = {d.external_id: d for d in all_rows(reps, Deal)}
     d2 = by_ext["D2"]
     assert (d2.amount_cents, d2.outcome, d2.closed_on, d2.created_on) == (150000, "won", date(2026, 11, 2),
@@ -446,3 +445,139 @@ def test_write_csv_neutralises_formulas_and_keeps_numbers() -> None:
         ["'=1+1", "-5.00", "-3", "'@me", "plain", ""],
         ["'+49 30 1234", "1.5", "0", "'-dash", "multi\nline", "2026-10-25"],
     ]
+
+
+# -- re-import: external ids, updates, duplicates (DESIGN.md section 7) -------------------------------------------
+def export_file(db: Database, path: Path, period: str = "2026-10") -> Path:
+    from conftest import service
+    from kpitui.domain.periods import parse_period
+
+    header, rows = service(db).export_rows("activities", parse_period(period, TODAY))
+    with path.open("w", newline="", encoding="utf-8") as out:
+        write_csv(rows, header, out)
+    return path
+
+
+def activity_rows(db: Database) -> list[tuple]:
+    return [(a.id, a.rep_id, a.kind, a.occurred_at, a.outcome, a.duration_min, a.deal_id, a.note, a.external_id)
+            for a in all_rows(db, Activity)]
+
+
+CRM_ACTIVITIES = ("external_id,rep,kind,occurred_at,outcome,duration_min,deal,note\n"
+                  "CRM-1,ada@example.com,call,2026-10-05T09:00,connected,5,D-1,first\n"
+                  "CRM-2,bo@example.com,meeting,2026-10-06T10:00,,30,,\n"
+                  ",ada@example.com,email,2026-10-07T11:00,,,,-left a note\n")
+
+
+@pytest.fixture
+def crm(reps: Database, write: Callable[..., Path]) -> Database:
+    run(reps, "deals", write("external_id,rep,stage,created_on\nD-1,ada@example.com,Qualified,2026-10-01\n",
+                             "deals.csv"))
+    report = run(reps, "activities", write(CRM_ACTIVITIES, "crm.csv"))
+    assert (report.created, report.updated, report.skipped) == (3, 0, 0)
+    with reps.write() as s:  # logged in the app: no external id, a deal named by its own id
+        s.add(Activity(rep_id=1, kind="call", occurred_at=datetime(2026, 10, 8, 7, 0, tzinfo=UTC), outcome="voicemail",
+                       deal_id=1, note='=HYPERLINK("x")\nsecond line, with "quotes"'))
+    return reps
+
+
+def test_reimporting_an_export_adds_nothing_and_changes_nothing(crm: Database, tmp_path: Path) -> None:
+    before, stored = counts(crm), activity_rows(crm)
+    path = export_file(crm, tmp_path / "export.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "external_id,rep,kind,occurred_at,outcome,duration_min,deal,note"
+    assert [line.split(",")[0] for line in lines[1:4]] == ["CRM-1", "CRM-2", "kpitui-3"]  # own id where none came
+    dry = run(crm, "activities", path, dry_run=True)
+    assert (dry.created, dry.updated, dry.skipped) == (0, 0, 4)
+    assert dry.summary() == ("dry run, nothing written: 4 rows checked, all good; would add 0 activities, "
+                             "update 0 and skip 4 duplicates")
+    report = run(crm, "activities", path)
+    assert report.summary() == "imported 4 rows: 0 activities added, 0 updated, 4 duplicates skipped"
+    assert (counts(crm), activity_rows(crm)) == (before, stored)
+
+
+def test_a_row_with_a_known_external_id_updates_that_row(crm: Database, write: Callable[..., Path]) -> None:
+    stored = {row[8]: row for row in activity_rows(crm)}
+    report = run(crm, "activities", write(
+        "external_id,rep,kind,occurred_at,outcome,duration_min,deal,note\n"
+        "CRM-1,ada@example.com,call,2026-10-05T09:30,no_answer,,,moved\n"      # changed: updated
+        "CRM-2,bo@example.com,meeting,2026-10-06T10:00,,30,,\n"                # the same: a duplicate
+        "CRM-9,bo@example.com,demo,2026-10-09T10:00,,,,\n"                     # new: added
+        ",ada@example.com,email,2026-10-07T11:00,,,,-left a note\n"))          # equal to a stored one
+    assert report.summary() == "imported 4 rows: 1 activity added, 1 updated, 2 duplicates skipped"
+    after = {row[8]: row for row in activity_rows(crm)}
+    assert after["CRM-1"][0] == stored["CRM-1"][0]  # the same row
+    assert after["CRM-1"][3:8] == (datetime(2026, 10, 5, 7, 30, tzinfo=UTC), "no_answer", None, None, "moved")
+    assert after["CRM-2"] == stored["CRM-2"] and "CRM-9" in after
+    assert len(after) == len(stored) + 1
+
+
+def test_an_edited_export_updates_the_rows_by_their_own_id(crm: Database, tmp_path: Path) -> None:
+    path = export_file(crm, tmp_path / "export.csv")
+    path.write_text(path.read_text(encoding="utf-8").replace("'-left a note", "called back"), encoding="utf-8")
+    report = run(crm, "activities", path)
+    assert (report.created, report.updated, report.skipped) == (0, 1, 3)
+    email = next(row for row in activity_rows(crm) if row[0] == 3)
+    assert (email[7], email[8]) == ("called back", None)  # its own id stays its id: no external id stored
+
+
+def test_another_databases_own_ids_never_overwrite_a_row_here(crm: Database, write: Callable[..., Path]) -> None:
+    stored = activity_rows(crm)
+    report = run(crm, "activities", write(
+        "external_id,rep,kind,occurred_at,outcome,duration_min,deal,note\n"
+        "kpitui-3,bo@example.com,call,2026-10-12T09:00,,,,from elsewhere\n"    # id 3 here is Ada's email
+        "kpitui-999,bo@example.com,call,2026-10-12T10:00,,,,\n"                  # no row 999 here
+        "3,ada@example.com,call,2026-10-12T11:00,,,,a CRM's own numbering\n"))   # a CRM id, not a row id
+    assert (report.created, report.updated, report.skipped) == (3, 0, 0)
+    after = activity_rows(crm)
+    assert after[: len(stored)] == stored
+    assert [row[8] for row in after[len(stored):]] == [None, None, "3"]
+
+
+def test_a_deal_external_id_twice_in_one_file_names_both_lines(reps: Database, write: Callable[..., Path]) -> None:
+    """It used to merge silently, the last line winning."""
+    error = failure(reps, "deals", write("external_id,rep,amount,stage\n"
+                                         "D9,bo@example.com,10,Qualify\n"
+                                         "D8,bo@example.com,10,Qualify\n"
+                                         "D9,bo@example.com,20,Proposal\n"))
+    assert [str(e) for e in error.errors] == [
+        "line 4, external_id: 'D9' is on line 2 as well: an external id names one row, so it may appear once in "
+        "a file"]
+
+
+def test_an_external_id_twice_in_one_file_names_both_lines(crm: Database, write: Callable[..., Path]) -> None:
+    error = failure(crm, "activities", write(
+        "external_id,rep,kind,occurred_at\n"
+        "N-1,ada@example.com,call,2026-10-12T09:00\n"
+        "N-2,ada@example.com,call,2026-10-12T09:00\n"
+        "N-1,bo@example.com,email,2026-10-12T10:00\n"
+        "CRM-1,ada@example.com,call,2026-10-05T09:00\n"
+        "CRM-1,ada@example.com,call,2026-10-05T09:00\n"))
+    assert [str(e) for e in error.errors] == [
+        "line 4, external_id: 'N-1' is on line 2 as well: an external id names one row, so it may appear once in "
+        "a file",
+        "line 6, external_id: 'CRM-1' is on line 5 as well: an external id names one row, so it may appear once "
+        "in a file"]
+
+
+def test_equal_rows_count_once_each(reps: Database, write: Callable[..., Path]) -> None:
+    """Two dials in the same minute are two calls: each stored row answers for one equal line of a file."""
+    row = "ada@example.com,call,2026-10-12T09:00,no_answer\n"
+    run(reps, "activities", write("rep,kind,occurred_at,outcome\n" + row))
+    report = run(reps, "activities", write("rep,kind,occurred_at,outcome\n" + row * 3))
+    assert (report.created, report.skipped) == (2, 1)
+    again = run(reps, "activities", write("rep,kind,occurred_at,outcome\n" + row * 3))
+    assert (again.created, again.skipped) == (0, 3)
+
+
+def test_scores_are_updated_by_external_id_and_duplicates_skipped(reps: Database, write: Callable[..., Path]) -> None:
+    first = run(reps, "scores", write("external_id,rep,kind,date,value,note\n"
+                                      "S-1,ada@example.com,csat,2026-10-01,4,\n"
+                                      ",bo@example.com,call_review,2026-10-02,3,ok\n"))
+    assert first.summary() == "imported 2 rows: 2 scores added, 0 updated, 0 duplicates skipped"
+    again = run(reps, "scores", write("external_id,rep,kind,date,value,note\n"
+                                      "S-1,ada@example.com,csat,2026-10-01,5,re-rated\n"
+                                      ",bo@example.com,call_review,2026-10-02,3,ok\n"))
+    assert (again.created, again.updated, again.skipped) == (0, 1, 1)
+    scores = {s.external_id: (s.value, s.note) for s in all_rows(reps, Score)}
+    assert scores == {"S-1": (5, "re-rated"), None: (3, "ok")}

@@ -25,7 +25,7 @@ from kpitui.domain.inputs import (
 )
 from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text
-from kpitui.store.exporter import safe_cell
+from kpitui.store.exporter import safe_cell, unguarded
 
 BERLIN = ZoneInfo("Europe/Berlin")
 CONTEXT = {"zone": BERLIN, "today": date(2026, 10, 14)}
@@ -291,6 +291,9 @@ def test_target_values(kpi: str, raw: str, value: str) -> None:
     ("win_rate", "25", "share between 0 and 1"), ("csat", "7", "from 1 to 5"), ("calls", "25%", "not a number"),
     ("calls", "-1", "can't be negative"), ("calls", "NaN", "not a number"), ("calls", "", "required"),
     ("velocity", "1", None),
+    ("calls", "0", "a target must be above 0: clear it instead"),  # 0 read as "—" yet scored 0 %
+    ("revenue", "$0.00", "a target must be above 0: clear it instead"),
+    ("win_rate", "0%", "a target must be above 0: clear it instead"),
 ])
 def test_target_values_refused(kpi: str, raw: str, words: str | None) -> None:
     found = problems(TargetIn, {"team": "North", "kpi": kpi, "period": "2026-Q4", "value": raw})
@@ -341,3 +344,67 @@ def test_forecasts() -> None:
 ])
 def test_safe_cell(value: object, cell: str) -> None:
     assert safe_cell(value) == cell
+
+
+@given(st.text(max_size=12, alphabet=st.sampled_from("'=+-@\t\rab 1\u200b\ufeff")))
+def test_import_reads_back_every_cell_the_export_guarded(text: str) -> None:
+    assert unguarded(safe_cell(text)) == text
+
+
+# -- dates that cannot be: before 1970, in the future (DESIGN.md section 7) ---------------------------------------
+NOW = datetime(2026, 10, 14, 13, 0, tzinfo=UTC)  # 15:00 in Berlin
+AT_NOW = {"zone": BERLIN, "today": date(2026, 10, 14), "now": NOW}
+
+
+@pytest.mark.parametrize(("written", "words"), [
+    ("0001-01-01T00:00", "0001-01-01 00:00 is before 1970: check the year"),
+    ("0001-01-01T00:00+05:00", "0001-01-01 00:00 is before 1970"),  # would overflow converting to UTC
+    ("1900-01-01 10:00", "1900-01-01 10:00 is before 1970"),
+    ("1969-12-31T23:59", "is before 1970"),
+    ("9999-12-31T23:59-01:00", "9999-12-31 23:59 is in the future (it is now 2026-10-14 15:00 in Europe/Berlin)"),
+    ("2027-01-01T09:00", "2027-01-01 09:00 is in the future"),
+    ("2026-10-14T15:06", "2026-10-14 15:06 is in the future"),  # beyond the 5 minutes' grace
+    ("2026-10-14T13:06Z", "2026-10-14 15:06 is in the future"),  # shown in local time
+])
+def test_activity_times_that_cannot_have_happened(written: str, words: str) -> None:
+    found = problems(ActivityIn, {"rep": "a", "kind": "call", "occurred_at": written}, AT_NOW)
+    assert words in found["occurred_at"]
+
+
+@pytest.mark.parametrize("written", ["1970-01-01T00:00", "2026-10-14T15:04", "2026-10-14T13:05Z"])
+def test_activity_times_at_the_edges_are_fine(written: str) -> None:
+    ActivityIn.model_validate({"rep": "a", "kind": "call", "occurred_at": written}, context=AT_NOW)
+
+
+@pytest.mark.parametrize(("field", "data"), [
+    ("created_on", {"stage": "Qualified", "created_on": "2026-10-15"}),
+    ("created_on", {"stage": "Qualified", "created_on": "0001-01-01"}),
+    ("created_on", {"stage": "Qualified", "created_on": "9999-12-31"}),
+    ("closed_on", {"stage": "Won", "created_on": "2026-10-01", "closed_on": "2026-10-15"}),
+    ("closed_on", {"stage": "lost", "closed_on": "1969-12-31"}),
+])
+def test_deal_dates_that_cannot_have_happened(field: str, data: dict) -> None:
+    message = problems(DealIn, {"rep": "a"} | data, AT_NOW)[field]
+    assert "is in the future (today is 2026-10-14)" in message or "is before 1970: check the year" in message
+
+
+def test_an_open_deal_may_expect_to_close_in_the_future() -> None:
+    deal = DealIn.model_validate({"rep": "a", "stage": "Proposal", "created_on": "2026-10-14",
+                                  "closed_on": "2027-03-31"}, context=AT_NOW)
+    assert (deal.created_on, deal.closed_on) == (date(2026, 10, 14), None)
+
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("2026-10-15", "2026-10-15 is in the future (today is 2026-10-14)"),
+    ("1900-06-01", "1900-06-01 is before 1970: check the year"),
+    ("0001-01-01", "0001-01-01 is before 1970: check the year"),
+])
+def test_score_dates_that_cannot_have_happened(day: str, words: str) -> None:
+    assert problems(ScoreIn, {"rep": "a", "kind": "csat", "date": day, "value": "4"}, AT_NOW) == {"date": words}
+
+
+def test_a_day_is_judged_in_the_configured_zone() -> None:
+    # 23:30 UTC on the 14th is already the 15th in Tokyo: a score of the 15th is today there
+    late = {"zone": ZoneInfo("Asia/Tokyo"), "now": datetime(2026, 10, 14, 23, 30, tzinfo=UTC)}
+    assert ScoreIn.model_validate({"rep": "a", "kind": "csat", "date": "2026-10-15", "value": "4"},
+                                  context=late).date == date(2026, 10, 15)

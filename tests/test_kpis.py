@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -259,7 +259,7 @@ def test_team_scorecard_weights_change_the_score(db: Database, north: dict[str, 
 def test_iso_week_53_and_week_1_and_explicit_offsets(db: Database, build: Builder) -> None:
     team = build.team("T")
     rep = build.rep("Wes West", team, email="wes@x.io")
-    svc = service(db, actor="wes@x.io")
+    svc = service(db, actor="wes@x.io", now=datetime(2027, 1, 10, 12, 0, tzinfo=UTC))  # no call in the future
     svc.log_activity("call", when="2026-12-31T23:59:59", outcome="connected")  # Thursday of 2026-W53
     svc.log_activity("call", when="2027-01-03T23:59:59", outcome="connected")  # Sunday, still 2026-W53
     svc.log_activity("call", when="2027-01-04T00:00:00", outcome="connected")  # Monday of 2027-W01

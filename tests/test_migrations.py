@@ -77,3 +77,44 @@ def test_a_new_database_takes_no_backup(tmp_path: Path) -> None:
 def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+
+
+def test_external_ids_arrive_on_every_activity_and_score_and_leave_without_a_row_lost(tmp_path: Path) -> None:
+    """0006 adds nullable, unique external ids; the rows of 0005 stay, with NULL (an export writes their own
+    id). Going back to 0005 (batch mode copies the tables on SQLite, foreign keys off) loses no row either."""
+    path = tmp_path / "five.db"
+    db = Database(f"sqlite:///{path}")
+    cfg = _alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        conn.commit()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(FIRST_SCHEMA_ROWS)
+    before = _counts(path)
+
+    ensure_schema(db)
+
+    assert current_revision(db) == HEAD
+    assert _counts(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM activity WHERE external_id IS NULL").fetchone()[0] == 3
+        assert conn.execute("SELECT count(*) FROM score WHERE external_id IS NULL").fetchone()[0] == 1
+        conn.execute("UPDATE activity SET external_id = 'CRM-1' WHERE id = 1")
+        try:
+            conn.execute("UPDATE activity SET external_id = 'CRM-1' WHERE id = 2")
+        except sqlite3.IntegrityError:
+            pass
+        else:
+            raise AssertionError("two activities with one external id")
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0005")
+        conn.commit()
+    assert current_revision(db) == "0005"
+    assert _counts(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert "external_id" not in {row[1] for row in conn.execute("PRAGMA table_info(activity)")}
+    db.dispose()

@@ -647,7 +647,7 @@ def test_the_upgrade_gives_existing_logins_their_timeouts_and_logs_what_they_cha
             cfg = _alembic_config()
             with db.engine.connect() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "0005")
+                command.upgrade(cfg, "0006")  # the revision before 0007
                 conn.commit()
             b = Builder(db)
             ada = b.rep("Ada Ames", b.team("North"))

@@ -14,6 +14,7 @@ from kpitui.cli import main
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.inputs import ActivityIn, DealIn, TargetIn, parse_input
 from kpitui.domain.periods import parse_period
+from kpitui.domain.text import clean_text
 from kpitui.domain.when import parse_when
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -86,7 +87,7 @@ def test_target_rows_validate_or_name_a_field(row: dict[str, str | None]) -> Non
     except InvalidInput as exc:
         assert str(exc)
         return
-    assert target.value >= 0
+    assert target.value > 0
 
 
 def test_point_one_plus_point_two_stays_point_three_through_import_sum_and_export(tmp_path) -> None:  # noqa: ANN001
@@ -120,3 +121,88 @@ def test_cli_options_never_raise(tmp_path_factory, period: str, sort: str, fmt: 
     result = CliRunner().invoke(main, ["--db", db, "leaderboard", "--period", period, "--sort", sort or "x",
                                        "--format", fmt], env={"TZ": "UTC"})
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+       st.sampled_from(["", "Z", "+05:00", "-01:00", "+14:00"]))
+def test_any_year_is_a_moment_or_a_clear_refusal(moment: datetime, offset: str) -> None:
+    """0001 or 9999 with any offset: a message about the date, never an OverflowError; what is accepted lies
+    between 1970 and now (plus 5 minutes' grace), by the same rule in `log --at` and in the input models."""
+    text = moment.isoformat(timespec="minutes") + offset
+    try:
+        instant = parse_when(text, NOW, BERLIN)
+    except InvalidInput as exc:
+        assert "before 1970" in str(exc) or "in the future" in str(exc) or "did not happen" in str(exc)
+        try:
+            parse_input(ActivityIn, {"rep": "a", "kind": "call", "occurred_at": text}, zone=BERLIN, now=NOW)
+        except InvalidInput as same:
+            assert str(same) == f"occurred_at: {exc}"
+        else:
+            raise AssertionError(f"{text} refused by log --at but accepted by the model") from None
+        return
+    assert datetime(1969, 12, 31, tzinfo=UTC) < instant <= NOW + timedelta(minutes=5)
+    assert parse_input(ActivityIn, {"rep": "a", "kind": "call", "occurred_at": text}, zone=BERLIN,
+                       now=NOW).occurred_at == instant
+
+
+# -- exporting any period, then importing it, adds nothing (DESIGN.md section 7, re-import) ------------------------
+notes = st.text(max_size=30).map(lambda text: clean_text(text, multiline=True))
+activities = st.lists(st.fixed_dictionaries({
+    "rep": st.sampled_from([0, 1]),
+    "kind": st.sampled_from(["call", "email", "meeting", "demo"]),
+    "at": st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 11, 17), timezones=st.just(UTC)),
+    "outcome": st.sampled_from([None, "connected", "no_answer"]),
+    "duration": st.none() | st.integers(0, 1440),
+    "deal": st.sampled_from([None, 0, 1]),  # one deal with an external id, one without
+    "note": notes,
+    "external": st.booleans(),
+}), max_size=6)
+periods = st.sampled_from(["2026-10", "2026-Q2", "2026-W40", "2026", "2026-03-01..2026-05-31", "this-month"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=activities, period=periods)
+def test_exporting_any_period_then_importing_it_adds_nothing(tmp_path_factory, rows: list[dict],  # noqa: ANN001
+                                                             period: str) -> None:
+    from conftest import service
+    from kpitui.store.db import Database
+    from kpitui.store.exporter import write_csv
+    from kpitui.store.models import Activity, Deal, Rep, Team
+    from kpitui.store.schema import ensure_schema
+
+    folder = tmp_path_factory.mktemp("reimport")
+    db = Database(f"sqlite:///{folder / 'p.db'}")
+    try:
+        ensure_schema(db)
+        with db.write() as s:
+            team = Team(name="North")
+            s.add(team)
+            s.flush()
+            reps = [Rep(name="Ada Ames", email="ada@x.io", team_id=team.id), Rep(name="Bo Brandt", team_id=team.id)]
+            s.add_all(reps)
+            s.flush()
+            deals = [Deal(external_id="D-1", rep_id=reps[0].id, stage="open", outcome="open",
+                          created_on=date(2026, 1, 1)),
+                     Deal(rep_id=reps[1].id, stage="open", outcome="open", created_on=date(2026, 1, 1))]
+            s.add_all(deals)
+            s.flush()
+            for n, row in enumerate(rows):
+                s.add(Activity(rep_id=reps[row["rep"]].id, kind=row["kind"], occurred_at=row["at"],
+                               outcome=row["outcome"] if row["kind"] == "call" else None,
+                               duration_min=row["duration"],
+                               deal_id=None if row["deal"] is None else deals[row["deal"]].id, note=row["note"],
+                               external_id=f"CRM {n}" if row["external"] else None))
+        svc = service(db)
+        with db.read() as s:
+            before = sorted(tuple(r) for r in s.execute(Activity.__table__.select()))
+        header, exported = svc.export_rows("activities", svc.period(period))
+        path = folder / "export.csv"
+        with path.open("w", newline="", encoding="utf-8") as out:
+            write_csv(exported, header, out)
+        report = svc.import_csv("activities", path)
+        with db.read() as s:
+            after = sorted(tuple(r) for r in s.execute(Activity.__table__.select()))
+        assert (report.created, report.updated, report.skipped) == (0, 0, len(exported))
+        assert after == before
+    finally:
+        db.dispose()

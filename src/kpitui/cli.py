@@ -230,7 +230,9 @@ def funnel(obj: Context, rep: str | None, team: str | None, period: str | None, 
 @click.argument("kind", type=click.Choice(EXPORT_KINDS))
 @click.option("--rep", default=None, help="For scorecard (and to filter activities/deals).")
 @click.option("--team", default=None, help="For leaderboard (and to filter).")
-@PERIOD
+@click.option("--period", default=None, help="2026-Q3, 2026-10, 2026-W43, 2026-10-01..2026-10-15, this-week, "
+              "last-month, ... (default: this month). Activities: those in the period; deals: those its KPIs "
+              "count (closed in it, or open at its end); targets, leaderboard, scorecard: its own.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "md", "table"]), default="csv",
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -6,7 +6,10 @@ negative`). Every text value is cleaned of escape sequences and control characte
 
 Context, passed as `Model.model_validate(data, context={"zone": ZoneInfo, "today": date})`:
 - `zone`: the time zone of an `occurred_at` written without a UTC offset (default: `settings.local_zone()`);
-- `today`: the local date that relative periods such as `this-month` are taken from (default: the system's).
+- `now`: the moment no activity may lie after (5 minutes' grace; default: `settings.now()`);
+- `today`: the local date that relative periods such as `this-month` are taken from, and that no deal or score
+  date may lie after (default: `now`'s date in `zone`).
+Dates before 1970 or in the future are refused by `domain/when.py`'s rule, the one every entry point uses.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from kpitui.domain.errors import InvalidInput
 from kpitui.domain.kpis import ACTIVITY_KINDS, CALL_OUTCOMES, KPI_KEYS, KPIS, SCORE_KINDS
 from kpitui.domain.periods import TARGET_KINDS, Period, parse_period
 from kpitui.domain.text import clean_text
+from kpitui.domain.when import check_day, instant_of
 
 ROLES: tuple[str, ...] = ("rep", "manager", "admin")
 TERMINAL_OUTCOMES: tuple[str, ...] = ("won", "lost")
@@ -101,10 +105,10 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse_input(model: type[M], data: dict[str, Any], *, zone: ZoneInfo | None = None,
-                today: dt.date | None = None) -> M:
+                today: dt.date | None = None, now: dt.datetime | None = None) -> M:
     """`model` validated from `data`, or `InvalidFields` naming each bad field (for the CLI and forms)."""
     try:
-        return model.model_validate(data, context={"zone": zone, "today": today})
+        return model.model_validate(data, context={"zone": zone, "today": today, "now": now})
     except ValidationError as exc:
         raise InvalidFields(field_problems(exc)) from None
 
@@ -125,9 +129,18 @@ def _zone(info: ValidationInfo) -> dt.tzinfo:
     return local_zone()
 
 
+def _now(info: ValidationInfo) -> dt.datetime:
+    now = _context(info).get("now")
+    if isinstance(now, dt.datetime) and now.tzinfo is not None:
+        return now
+    from kpitui.settings import now as current
+
+    return current()
+
+
 def _today(info: ValidationInfo) -> dt.date:
     today = _context(info).get("today")
-    return today if isinstance(today, dt.date) else dt.date.today()
+    return today if isinstance(today, dt.date) else _now(info).astimezone(_zone(info)).date()
 
 
 # -- text -------------------------------------------------------------------------------------------------------
@@ -181,6 +194,20 @@ OptRepRef = Annotated[str | None, BeforeValidator(_text(320, optional=True))]
 OptTeam = Annotated[str | None, BeforeValidator(_text(200, optional=True))]
 ExternalId = Annotated[str | None, BeforeValidator(_text(100, optional=True))]
 Label = Annotated[str, BeforeValidator(_text(300, empty=""))]
+
+_OWN_ID = re.compile(r"^kpitui-([1-9]\d{0,17})$")
+
+
+def own_external_id(row_id: int) -> str:
+    """What an export writes as the external_id of an activity or score that came in without one: its own id,
+    in a form no CRM writes, so a re-import finds that row again (and a CRM's "17" is never taken for it)."""
+    return f"kpitui-{row_id}"
+
+
+def own_row_id(external_id: str | None) -> int | None:
+    """The row id in an external_id that `own_external_id` wrote, else None."""
+    match = _OWN_ID.match(external_id or "")
+    return int(match[1]) if match else None
 Note = Annotated[str, BeforeValidator(_text(MAX_NOTE, empty="", multiline=True))]
 
 
@@ -318,24 +345,6 @@ Day = Annotated[dt.date, BeforeValidator(parse_date)]
 OptDay = Annotated[dt.date | None, BeforeValidator(_opt_date)]
 
 
-def to_instant(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """An aware UTC datetime; a naive `moment` is wall-clock time in `zone`.
-
-    A wall-clock time skipped by a DST change (02:30 on the spring-forward night in Berlin) is refused; one that
-    happens twice (02:30 on the fall-back night) is taken as the first, still on summer time — write the offset
-    (`+01:00`) to mean the second.
-    """
-    if moment.tzinfo is not None and moment.utcoffset() is not None:
-        return moment.astimezone(dt.UTC)
-    local = moment.replace(tzinfo=zone, fold=0)
-    instant = local.astimezone(dt.UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != moment.replace(fold=0):
-        name = getattr(zone, "key", str(zone))
-        _fail(f"{moment:%Y-%m-%d %H:%M} did not happen in {name} (the clocks went forward); "
-              "write the time with its UTC offset, like +01:00")
-    return instant
-
-
 def _occurred_at(value: object, info: ValidationInfo) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value
@@ -353,7 +362,20 @@ def _occurred_at(value: object, info: ValidationInfo) -> dt.datetime:
                 parse_date(day[1])  # names an impossible date such as 2026-10-32
             _fail(f"{_show(text)} is not a date and time (write it like 2026-10-25 14:30, "
                   "or 2026-10-25T14:30+02:00 with an offset)")
-    return to_instant(moment, _zone(info))
+    try:
+        return instant_of(moment, _zone(info), _now(info))
+    except InvalidInput as exc:
+        _fail(str(exc))
+
+
+def _happened_on(day: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """A day something happened on (a deal created or closed, a score given): `check_day`'s rule."""
+    if day is None:
+        return None
+    try:
+        return check_day(day, _today(info))
+    except InvalidInput as exc:
+        _fail(str(exc))
 
 
 Moment = Annotated[dt.datetime, BeforeValidator(_occurred_at)]
@@ -424,6 +446,11 @@ class DealIn(_Input):
     created_on: OptDay = None
     closed_on: OptDay = Field(default=None, validate_default=True)
 
+    @field_validator("created_on")
+    @classmethod
+    def _created_when_possible(cls, created: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return _happened_on(created, info)
+
     @field_validator("closed_on")
     @classmethod
     def _closed_after_created(cls, closed: dt.date | None, info: ValidationInfo) -> dt.date | None:
@@ -435,6 +462,7 @@ class DealIn(_Input):
             return None  # CRMs put the *expected* close date on open deals; it is not a close
         if closed is None:
             _fail(f"a {outcome} deal needs the date it closed")
+        _happened_on(closed, info)
         created = info.data.get("created_on")
         if created is not None and closed < created:
             _fail(f"closed on {closed}, before it was created ({created})")
@@ -461,6 +489,7 @@ def _call_outcome(value: object, info: ValidationInfo) -> str | None:
 
 
 class ActivityIn(_Input):
+    external_id: ExternalId = None
     rep: RepRef
     kind: Annotated[str, BeforeValidator(_choice(ACTIVITY_KINDS, "an activity kind"))]
     occurred_at: Moment
@@ -470,7 +499,18 @@ class ActivityIn(_Input):
     note: Note = ""
 
 
+TARGET_ABOVE_ZERO = "a target must be above 0: clear it instead"
+
+
 def _target_value(value: object, info: ValidationInfo) -> Decimal:
+    """A target is a positive number (DESIGN.md section 4): 0 would read as "—" yet score as 0 %."""
+    number = _target_number(value, info)
+    if number <= 0:
+        _fail(TARGET_ABOVE_ZERO)
+    return number
+
+
+def _target_number(value: object, info: ValidationInfo) -> Decimal:
     if value is None or (isinstance(value, str) and not clean_text(value)):
         _fail(REQUIRED)
     key = info.data.get("kpi")
@@ -491,7 +531,7 @@ class TargetIn(_Input):
     team: OptTeam = Field(default=None, validate_default=True)
     kpi: Annotated[str, BeforeValidator(_choice(KPI_KEYS, "a KPI"))]
     period: TargetPeriod
-    value: Annotated[Decimal, BeforeValidator(_target_value), Field(ge=0, max_digits=16)]
+    value: Annotated[Decimal, BeforeValidator(_target_value), Field(gt=0, max_digits=16)]
 
     @field_validator("team")
     @classmethod
@@ -505,11 +545,17 @@ class TargetIn(_Input):
 
 
 class ScoreIn(_Input):
+    external_id: ExternalId = None
     rep: RepRef
     kind: Annotated[str, BeforeValidator(_choice(SCORE_KINDS, "a score kind"))]
     date: Day
     value: Annotated[int, BeforeValidator(_whole("a score from 1 to 5", 1, 5, optional=False))]
     note: Note = ""
+
+    @field_validator("date")
+    @classmethod
+    def _given_when_possible(cls, day: dt.date, info: ValidationInfo) -> dt.date:
+        return _happened_on(day, info)  # type: ignore[return-value]
 
 
 class ForecastIn(_Input):

@@ -20,6 +20,7 @@ class ActivityRecord:
     deal: str | None  # the deal's external id, else its name (for display)
     deal_external_id: str | None
     note: str
+    external_id: str | None = None  # from an import; an export writes the row's own id where it is None
 
     @property
     def deal_ref(self) -> str | None:

@@ -21,13 +21,16 @@ class ActivityService(AccessRules):
                          note: str | None) -> tuple[dict[str, object], DealRecord | None]:
         """Validate one activity as the form, the CLI and an import row all do (pydantic, ActivityIn): its
         column values, and the deal it names."""
-        from kpitui.domain.inputs import ActivityIn, parse_input
+        from kpitui.domain.inputs import ActivityIn, InvalidFields, parse_input
         from kpitui.domain.when import parse_when
 
-        moment = when if isinstance(when, datetime) else parse_when(when, self.now(), self.zone)
-        data = {"rep": person.email or person.name, "kind": kind, "occurred_at": moment.isoformat(),
+        try:
+            moment = when if isinstance(when, datetime) else parse_when(when, self.now(), self.zone)
+        except InvalidInput as exc:  # named like the field of a form or an import row: the same message
+            raise InvalidFields([("occurred_at", str(exc))]) from None
+        data = {"rep": person.email or person.name, "kind": kind, "occurred_at": moment,
                 "outcome": outcome, "duration_min": duration_min, "deal": deal, "note": note or ""}
-        parsed = parse_input(ActivityIn, data, zone=self.zone, today=self.today())
+        parsed = parse_input(ActivityIn, data, zone=self.zone, today=self.today(), now=self.now())
         found = None
         if parsed.deal:
             # a deal that is not the rep's: its owner is named only to whoever may see the owner's detail
@@ -105,7 +108,7 @@ class ActivityService(AccessRules):
         self._require_write_for(self._rep_row(record.rep_id))
         values = {"id": record.id, "rep_id": record.rep_id, "kind": record.kind, "occurred_at": record.occurred_at,
                   "outcome": record.outcome, "duration_min": record.duration_min, "deal_id": record.deal_id,
-                  "note": record.note}
+                  "note": record.note, "external_id": record.external_id}
         def write(session: Connection) -> None:
             records.insert_activity(session, values)
             self._audit(session, "activity", record.id, "restore", after=record)

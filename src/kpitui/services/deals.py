@@ -39,7 +39,7 @@ class DealService(AccessRules):
             "amount": None if new_amount is None else str(new_amount), "stage": stage,
             "created_on": deal.created_on.isoformat(),
             "closed_on": str(closed_on) if closed_on else self.today().isoformat(),
-        }, zone=self.zone, today=self.today())
+        }, zone=self.zone, today=self.today(), now=self.now())
         values = {"stage": parsed.stage, "outcome": parsed.outcome, "amount_cents": parsed.amount_cents,
                   "closed_on": parsed.closed_on}
         def write(session: Connection) -> DealRecord:

@@ -25,7 +25,7 @@ class ExchangeService(AccessRules):
 
         self.require_admin(f"import {kind}")
         return import_csv(self.db, kind, path, mapping=mapping, dry_run=dry_run, zone=self.zone,
-                          today=self.today(), progress=progress)
+                          today=self.today(), now=self.now(), progress=progress)
 
     def export_rows(self, kind: str, period: Period, rep: str | None = None,
                     team: str | None = None) -> tuple[list[str], list[list[object]]]:
@@ -39,15 +39,20 @@ class ExchangeService(AccessRules):
                                                            roles=("rep", "manager", "admin"))
                           if self.can_see_detail(p)]
         rep_ids = [p.id for p in people]
+        from kpitui.domain.inputs import own_external_id
+
         with self.db.read() as session:
             if kind == "activities":
                 lo, hi = period.utc_bounds(self.zone)
                 items = records.list_activities(session, rep_ids=rep_ids, lo=lo, hi=hi, limit=10_000_000)
-                header = ["id", "rep", "kind", "occurred_at", "outcome", "duration_min", "deal", "note"]
-                return header, [[a.id, a.rep, a.kind, a.occurred_at.astimezone(self.zone).isoformat(), a.outcome,
-                                 a.duration_min, a.deal, a.note] for a in reversed(items)]
+                # external_id and deal as an import reads them back: importing this file adds nothing
+                header = ["external_id", "rep", "kind", "occurred_at", "outcome", "duration_min", "deal", "note"]
+                return header, [[a.external_id or own_external_id(a.id), a.rep, a.kind,
+                                 a.occurred_at.astimezone(self.zone).isoformat(), a.outcome, a.duration_min,
+                                 a.deal_ref, a.note] for a in reversed(items)]
             if kind == "deals":
-                deals = records.list_deals(session, rep_ids=rep_ids, limit=10_000_000)
+                deals = records.list_deals(session, rep_ids=rep_ids, counted_in=(period.start, period.end),
+                                           limit=10_000_000)
                 header = ["external_id", "rep", "account", "name", "amount", "stage", "created_on", "closed_on"]
                 return header, [[d.external_id, d.rep, d.account, d.name, d.amount, d.stage, d.created_on,
                                  d.closed_on] for d in deals]

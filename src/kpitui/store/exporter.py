@@ -17,6 +17,7 @@ from typing import TextIO
 from kpitui.domain.text import visible_start
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+GUARDED_STARTS = (*FORMULA_STARTS, "'")  # and the guard itself, so that `unguarded` can tell one from the other
 
 
 def safe_cell(value: object) -> str:
@@ -32,8 +33,17 @@ def safe_cell(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     text = str(value)
-    risky = text.startswith(FORMULA_STARTS) or visible_start(text).startswith(FORMULA_STARTS)
-    return "'" + text if risky else text
+    return "'" + text if _guarded(text) else text
+
+
+def _guarded(text: str) -> bool:
+    # the guard itself is guarded too, so that `unguarded` can tell a guarded text from one starting with '
+    return text.startswith(GUARDED_STARTS) or visible_start(text).startswith(FORMULA_STARTS)
+
+
+def unguarded(cell: str) -> str:
+    """The text `safe_cell` guarded, as it was: the import reads our exports back exactly (one-to-one)."""
+    return cell[1:] if cell.startswith("'") and _guarded(cell[1:]) else cell
 
 
 def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], out: TextIO) -> int:

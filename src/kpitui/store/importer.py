@@ -6,6 +6,9 @@ the file's own physical line number (`csv.reader.line_num`, so quoted multi-line
 there is any, `ImportFailed` is raised and the transaction is rolled back: nothing was written. A dry run does
 all the work, counts what it did, then rolls back.
 
+Activities and scores are safe to import again (`store/reimport.py`): matched by external_id, equal rows
+skipped as duplicates, the report counts added / updated / skipped.
+
 Files: UTF-8 (an Excel BOM is fine), `,` or `;` between values (guessed from the header line), header names
 matched case-insensitively; `mapping` reads a canonical field from another column (`--map rep=sales_agent`).
 """
@@ -18,7 +21,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -31,17 +34,16 @@ from sqlmodel import Session
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.inputs import (
     INPUT_MODELS,
-    ActivityIn,
     DealIn,
     ForecastIn,
     RepIn,
-    ScoreIn,
     TargetIn,
     field_problems,
 )
 from kpitui.domain.text import clean_text, name_key
 from kpitui.store.db import Database, orm_session
-from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
+from kpitui.store.exporter import unguarded
+from kpitui.store.models import Deal, Forecast, Rep, Target, Team, TeamManager
 
 KINDS: tuple[str, ...] = tuple(INPUT_MODELS)
 FIELDS: dict[str, tuple[str, ...]] = {kind: tuple(model.model_fields) for kind, model in INPUT_MODELS.items()}
@@ -56,6 +58,7 @@ _NOUNS = {"reps": ("rep", "reps"), "deals": ("deal", "deals"), "activities": ("a
           "targets": ("target", "targets"), "scores": ("score", "scores"), "forecasts": ("forecast", "forecasts")}
 
 Progress = Callable[[int, int], None]
+REIMPORTED = ("activities", "scores")  # matched by external_id, duplicates skipped (store/reimport.py)
 
 
 # -- results and errors -----------------------------------------------------------------------------------------
@@ -96,6 +99,7 @@ class ImportReport:
     rows: int = 0  # data rows read (blank lines are skipped)
     created: int = 0
     updated: int = 0
+    skipped: int = 0  # duplicates: rows equal to one already stored (activities and scores)
     dry_run: bool = False
     teams_created: int = 0
     ignored_columns: tuple[str, ...] = ()
@@ -108,13 +112,19 @@ class ImportReport:
 
         rows = f"{self.rows} row{'s' if self.rows != 1 else ''}"
         teams = n(self.teams_created, "new team", "new teams")
+        duplicates = n(self.skipped, "duplicate", "duplicates")
         if self.dry_run:
-            text = (f"dry run, nothing written: {rows} checked, all good; would add {n(self.created)}"
-                    f" and update {self.updated}")
+            text = f"dry run, nothing written: {rows} checked, all good; would add {n(self.created)}"
+            if self.kind in REIMPORTED:
+                text += f", update {self.updated} and skip {duplicates}"
+            else:
+                text += f" and update {self.updated}"
             if self.teams_created:
                 text += f", and create {teams}"
         else:
             text = f"imported {rows}: {n(self.created)} added, {self.updated} updated"
+            if self.kind in REIMPORTED:
+                text += f", {duplicates} skipped"
             if self.teams_created:
                 text += f"; {teams}"
         if self.ignored_columns:
@@ -303,7 +313,9 @@ class _Writer:
         self.directory = _Directory(session)
         self.created = 0
         self.updated = 0
+        self.skipped = 0  # rows equal to one already stored (activities, scores)
         self.teams_created = 0
+        self.lines_by_external_id: dict[str, int] = {}
 
     def resolve(self, values: dict[str, Any]) -> dict[str, int]:
         """The ids of the references that have a value; `_RowProblems` names every one that matches nothing."""
@@ -320,6 +332,13 @@ class _Writer:
         if problems:
             raise _RowProblems(problems)
         return ids
+
+    def external_id_once(self, external_id: str) -> None:
+        """An external id names one row: a second line of the file with it is an error naming the first."""
+        first = self.lines_by_external_id.setdefault(external_id, self.line)
+        if first != self.line:
+            raise _RowProblem("external_id", f"{external_id!r} is on line {first} as well: an external id names "
+                                             "one row, so it may appear once in a file")
 
     def lookup(self, name: str, ref: str) -> int:
         if name == "team":
@@ -442,7 +461,7 @@ class _RepsWriter(_Writer):
 
 class _DealsWriter(_Writer):
     """Upsert by external_id; a deal without one is always new. An update keeps the stored created_on when
-    the file has none."""
+    the file has none. An external id may appear once in a file."""
 
     references = ("rep",)
 
@@ -452,15 +471,15 @@ class _DealsWriter(_Writer):
             ext: created for ext, created in session.execute(
                 select(Deal.external_id, Deal.created_on).where(Deal.external_id.is_not(None)))}
         self.pending: list[dict[str, Any]] = []
-        self.pending_by_ext: dict[str, dict[str, Any]] = {}
 
     def apply(self, item: DealIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
         ext = item.external_id
+        if ext is not None:
+            self.external_id_once(ext)
         values: dict[str, Any] = {"rep_id": ids["rep"], "account": item.account, "name": item.name,
                                   "amount_cents": item.amount_cents, "stage": item.stage,
                                   "outcome": item.outcome, "closed_on": item.closed_on}
-        earlier = self.pending_by_ext.get(ext) if ext else None
-        known = earlier["created_on"] if earlier else self.stored.get(ext) if ext else None
+        known = self.stored.get(ext) if ext else None
         if item.created_on is not None:
             created = item.created_on
         elif known is not None:
@@ -472,18 +491,11 @@ class _DealsWriter(_Writer):
         if not write:
             return
         values["created_on"] = created
-        if earlier is not None:
-            earlier.update(values)
-            self.updated += 1
-        elif ext is not None and ext in self.stored:
+        if ext is not None and ext in self.stored:
             self.session.execute(update(Deal).where(Deal.external_id == ext).values(**values))
-            self.stored[ext] = created
             self.updated += 1
         else:
-            row = {"external_id": ext, **values}
-            self.pending.append(row)
-            if ext is not None:
-                self.pending_by_ext[ext] = row
+            self.pending.append({"external_id": ext, **values})
             self.created += 1
             if len(self.pending) >= BATCH:
                 self.finish()
@@ -491,63 +503,7 @@ class _DealsWriter(_Writer):
     def finish(self) -> None:
         if self.pending:
             self.session.execute(insert(Deal.__table__), self.pending)
-            self.stored.update({ext: row["created_on"] for ext, row in self.pending_by_ext.items()})
-            self.pending, self.pending_by_ext = [], {}
-
-
-class _BulkWriter(_Writer):
-    """Rows that are only ever added (activities, scores), inserted in batches."""
-
-    table: Any = None
-
-    def __init__(self, session: Session, today: date) -> None:
-        super().__init__(session, today)
-        self.pending: list[dict[str, Any]] = []
-
-    def add(self, row: dict[str, Any]) -> None:
-        self.pending.append(row)
-        self.created += 1
-        if len(self.pending) >= BATCH:
-            self.finish()
-
-    def finish(self) -> None:
-        if self.pending:
-            self.session.execute(insert(self.table), self.pending)
             self.pending = []
-
-
-class _ActivitiesWriter(_BulkWriter):
-    table = Activity.__table__
-    references = ("rep", "deal")
-
-    def __init__(self, session: Session, today: date) -> None:
-        super().__init__(session, today)
-        self.deals: dict[str, int] = {
-            ext: deal_id for ext, deal_id in session.execute(
-                select(Deal.external_id, Deal.id).where(Deal.external_id.is_not(None)))}
-
-    def lookup(self, name: str, ref: str) -> int:
-        if name != "deal":
-            return super().lookup(name, ref)
-        if ref not in self.deals:
-            raise _RowProblem("deal", f"no deal with the id {ref!r}")
-        return self.deals[ref]
-
-    def apply(self, item: ActivityIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
-        if write:
-            self.add({"rep_id": ids["rep"], "kind": item.kind, "occurred_at": item.occurred_at,
-                      "outcome": item.outcome, "duration_min": item.duration_min, "deal_id": ids.get("deal"),
-                      "note": item.note})
-
-
-class _ScoresWriter(_BulkWriter):
-    table = Score.__table__
-    references = ("rep",)
-
-    def apply(self, item: ScoreIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
-        if write:
-            self.add({"rep_id": ids["rep"], "kind": item.kind, "on": item.date, "value": item.value,
-                      "note": item.note})
 
 
 class _TargetsWriter(_Writer):
@@ -609,11 +565,17 @@ class _ForecastsWriter(_Writer):
 _WRITERS: dict[str, type[_Writer]] = {
     "reps": _RepsWriter,
     "deals": _DealsWriter,
-    "activities": _ActivitiesWriter,
     "targets": _TargetsWriter,
-    "scores": _ScoresWriter,
     "forecasts": _ForecastsWriter,
 }
+
+
+def _writer(kind: str) -> type[_Writer]:
+    if kind in REIMPORTED:
+        from kpitui.store.reimport import WRITERS
+
+        return WRITERS[kind]
+    return _WRITERS[kind]
 
 
 # -- the import -------------------------------------------------------------------------------------------------
@@ -660,7 +622,7 @@ def _check_row(model: type[BaseModel], writer: _Writer, cells: dict[str, str | N
 
 
 def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] | None = None,
-               dry_run: bool = False, zone: ZoneInfo, today: date,
+               dry_run: bool = False, zone: ZoneInfo, today: date, now: datetime | None = None,
                progress: Progress | None = None) -> ImportReport:
     """Import `path` as `kind`; all rows or none. `progress(lines_read, lines_total)` is called now and then.
 
@@ -672,7 +634,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
     model: type[BaseModel] = INPUT_MODELS[kind]
     fields = _check_mapping(kind, mapping)
     total_lines = _scan(path)
-    context = {"zone": zone, "today": today}
+    context = {"zone": zone, "today": today, "now": now}  # no date after these (domain/when.py)
     order = {name: i for i, name in enumerate(FIELDS[kind])}
 
     def work(conn: Connection) -> ImportReport:
@@ -680,7 +642,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
             reader, header = _rows(handle)
             columns = _columns(kind, header, fields)
             report = ImportReport(kind, dry_run=dry_run, ignored_columns=columns.ignored)
-            writer = _WRITERS[kind](session, today)
+            writer = _writer(kind)(session, today)
             problems = _Problems()
             for line, record in _records(reader, problems):
                 report.rows += 1
@@ -690,7 +652,9 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
                     problems.add(line, "", f"this row has {len(record)} values but the header names "
                                            f"{columns.width} columns; does a value with a comma lack quotes?")
                     continue
-                cells = {name: record[i] if i < len(record) else None for name, i in columns.positions.items()}
+                # a cell our export guarded against spreadsheets ('-left a voicemail) reads back as it was
+                cells = {name: unguarded(record[i]) if i < len(record) else None
+                         for name, i in columns.positions.items()}
                 writer.line = line
                 found = _check_row(model, writer, cells, context, write=not problems)
                 for name, message in sorted(found, key=lambda problem: order.get(problem[0], -1)):
@@ -701,6 +665,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
         if progress is not None:
             progress(total_lines, total_lines)
         report.created, report.updated, report.teams_created = writer.created, writer.updated, writer.teams_created
+        report.skipped = writer.skipped
         if dry_run:
             raise _DryRun(report)
         return report

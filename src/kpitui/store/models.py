@@ -63,6 +63,7 @@ class Activity(SQLModel, table=True):
         Index("ix_activity_kind_rep_time", "kind", "rep_id", "occurred_at", "outcome"),
         Index("ix_activity_rep_time", "rep_id", "occurred_at", "kind", "outcome"),
         Index("ix_activity_deal", "deal_id", "occurred_at"),
+        Index("ix_activity_external_id", "external_id", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     rep_id: int = Field(foreign_key="rep.id")
@@ -72,6 +73,7 @@ class Activity(SQLModel, table=True):
     duration_min: int | None = Field(default=None)
     deal_id: int | None = Field(default=None, foreign_key="deal.id")
     note: str = Field(default="", max_length=4000)
+    external_id: str | None = Field(default=None, max_length=100)  # from an import: re-import updates by it
 
 
 class Target(SQLModel, table=True):
@@ -92,13 +94,15 @@ class Target(SQLModel, table=True):
 
 class Score(SQLModel, table=True):
     __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),
-                      Index("ix_score_rep_on", "rep_id", "on", "kind", "value"))
+                      Index("ix_score_rep_on", "rep_id", "on", "kind", "value"),
+                      Index("ix_score_external_id", "external_id", unique=True))
     id: int | None = Field(default=None, primary_key=True)
     rep_id: int = Field(foreign_key="rep.id")
     kind: str = Field(max_length=20)  # csat | call_review
     on: date
     value: int
     note: str = Field(default="", max_length=4000)
+    external_id: str | None = Field(default=None, max_length=100)  # from an import: re-import updates by it
 
 
 class Forecast(SQLModel, table=True):

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 
+from kpitui.domain.errors import InvalidInput
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
 from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
 
@@ -22,7 +23,7 @@ _R = Rep.__table__.c
 def _activity_select() -> Any:
     return (select(_A.id, _A.rep_id, _R.name.label("rep"), _A.kind, _A.occurred_at, _A.outcome, _A.duration_min,
                    _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"),
-                   _D.external_id.label("deal_external_id"), _A.note)
+                   _D.external_id.label("deal_external_id"), _A.note, _A.external_id)
             .select_from(Activity.__table__.join(Rep.__table__, _A.rep_id == _R.id)
                          .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
 
@@ -107,8 +108,13 @@ def _deal(row: Any) -> DealRecord:
 
 def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only: bool = False,
                closed_from: date | None = None, closed_before: date | None = None,
-               limit: int = 500) -> list[DealRecord]:
+               counted_in: tuple[date, date] | None = None, limit: int = 500) -> list[DealRecord]:
+    """`counted_in=(start, end)`: the deals a period's KPIs count — closed in it, or open at its end
+    (created before the end and not closed before the start; a later close leaves it open at the end)."""
     stmt = _deal_select()
+    if counted_in is not None:
+        start, end = counted_in
+        stmt = stmt.where(_D.created_on < end, or_(_D.closed_on.is_(None), _D.closed_on >= start))
     if rep_ids is not None:
         stmt = stmt.where(_D.rep_id.in_(rep_ids))
     if open_only:
@@ -208,6 +214,12 @@ def find_target(session: Connection, *, rep_id: int | None, team_id: int | None,
 
 
 def upsert_target(session: Connection, existing: TargetRecord | None, values: dict[str, Any]) -> int:
+    """Insert or update one target. Every path that writes one comes here, copy forward included, which
+    copies what is stored: a 0 left by an older kpitui is refused, never carried on."""
+    from kpitui.domain.inputs import TARGET_ABOVE_ZERO
+
+    if values["value"] <= 0:
+        raise InvalidInput(f"the {values['kpi']} target would be {values['value']}: {TARGET_ABOVE_ZERO}")
     if existing is None:
         return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
     session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))

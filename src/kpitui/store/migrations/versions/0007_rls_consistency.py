@@ -20,12 +20,12 @@ An adversarial review of 0004 found (issue 13):
   (kpitui_delete_activity, kpitui_delete_target, kpitui_delete_scorecard; store/records.py calls them).
 
 Revision ID: 0007
-Revises: 0005 (re-chained after 0006 at merge)
+Revises: 0006
 """
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
