@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 
 from conftest import Builder, local, service
+from kpitui.domain.kpis import KPIS
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.scoring import change
 from kpitui.store.db import Database
@@ -87,7 +88,7 @@ def test_a_period_not_begun_shows_not_started(db: Database, ada: int) -> None:
     assert card.line("revenue_growth").value is None  # never ▼100 %
     board = service(db, now=WEDNESDAY).leaderboard(DECEMBER, team="North", with_previous=True)
     assert board.phase == "not started" and board.rows[0].previous == {} and board.previous_totals == {}
-    assert set(board.rows[0].tones.values()) == {"none"}
+    assert {board.tone(board.rows[0], key) for key in ("score", *KPIS)} == {"none"}
 
 
 def test_a_saturday_keeps_fridays_pace_and_a_sunday_the_first_has_none(db: Database, ada: int) -> None:
@@ -106,13 +107,13 @@ def test_the_leaderboard_compares_like_for_like_and_colours_by_pace(db: Database
     row = board.rows[0]
     assert row.previous["calls"] == 10 and board.previous_totals["calls"] == 10
     assert row.kpis["revenue_growth"] == pytest.approx(0.5)
-    assert row.tones["calls"] == "steady" and row.tones["conversations"] == "poor"
+    assert board.tone(row, "calls") == "steady" and board.tone(row, "conversations") == "poor"
     plain = service(db, now=WEDNESDAY).leaderboard(NOVEMBER, team="North")
     assert plain.rows[0].kpis["revenue_growth"] == pytest.approx(0.5)
     assert plain.totals["revenue_growth"] == pytest.approx(0.5)
     over = service(db, now=local(2026, 12, 2, 10)).leaderboard(NOVEMBER, team="North", with_previous=True)
     assert over.rows[0].previous["calls"] == 30  # over: against the whole of October
-    assert over.rows[0].tones["calls"] == "poor"  # 15 of 105 once November is over
+    assert over.tone(over.rows[0], "calls") == "poor"  # 15 of 105 once November is over
 
 
 def test_like_for_like_costs_a_fixed_number_of_statements(db: Database, build: Builder) -> None:

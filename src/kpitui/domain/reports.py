@@ -11,7 +11,7 @@ from kpitui.domain.calendar import Elapsed
 from kpitui.domain.diagnosis import Finding
 from kpitui.domain.kpis import KPIS, KpiValue
 from kpitui.domain.periods import Period
-from kpitui.domain.scoring import FunnelStep, Phase, Status, Tone
+from kpitui.domain.scoring import FunnelStep, Phase, Status, Tone, value_tone
 
 
 def json_number(value: object, unit: str | None = None) -> object:
@@ -40,7 +40,7 @@ class LeaderboardRow:
     targets: dict[str, Decimal] = field(default_factory=dict)
     attainment: dict[str, float | None] = field(default_factory=dict)
     previous: dict[str, KpiValue] = field(default_factory=dict)  # what the arrows compare with: like for like
-    tones: dict[str, Tone] = field(default_factory=dict)  # per KPI key, and "score"
+    score_tone: Tone = "none"
 
     def as_json(self) -> dict[str, object]:
         return {"rank": self.rank, "rep": self.rep, "team": self.team, "score": json_number(self.score),
@@ -56,6 +56,15 @@ class Leaderboard:
     totals: dict[str, KpiValue]
     previous_totals: dict[str, KpiValue] = field(default_factory=dict)
     phase: Phase = "over"
+    elapsed: Elapsed | None = None
+
+    def tone(self, row: LeaderboardRow, key: str) -> Tone:
+        """A cell's tone, worked out for the cells shown only (an admin's board has ~500 rows × 22 KPIs)."""
+        if key == "score":
+            return row.score_tone
+        if self.elapsed is None:
+            return "none"
+        return value_tone(key, row.kpis.get(key), row.targets.get(key), self.elapsed, self.phase)
 
     def as_json(self) -> dict[str, object]:
         return {"period": self.period.as_json(), "team": self.team, "sort": self.sort,

@@ -87,6 +87,12 @@ def tone(status: Status | None, attained: float | None, when: Phase) -> Tone:
     return "none"
 
 
+def value_tone(key: str, value: KpiValue, target: Decimal | None, elapsed: Elapsed, when: Phase) -> Tone:
+    """The tone of one KPI value against its target on a day of its period (`tone` over its pace status)."""
+    status = pace_status(key, projected(key, value, elapsed), target, elapsed)
+    return tone(status, attainment(key, value, target), when)
+
+
 def score_tone(attainments: Mapping[str, float | None], projections: Mapping[str, float | None],
                targets: Mapping[str, Decimal | None], weights: Mapping[str, Decimal], when: Phase) -> Tone:
     """The score's colour: while the period runs, the score the projections would give (its pace), read as a

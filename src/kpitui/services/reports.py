@@ -147,21 +147,18 @@ class ReportService(AccessRules):
         for rep in reps:
             kpis, targets, weights = current.kpis[rep.id], current.targets[rep.id], current.weights[rep.id]
             attained = {key: attainment(key, kpis[key], targets.get(key)) for key in KPIS}
-            projections = {key: projected(key, kpis[key], elapsed) for key in KPIS}
-            paced = {key: attainment(key, projections[key], targets.get(key)) for key in KPIS}
-            tones = {key: tone(pace_status(key, projections[key], targets.get(key), elapsed), attained[key], when)
-                     for key in KPIS}
-            tones["score"] = score_tone(attained, paced, targets, weights, when)
+            paced = {key: attainment(key, projected(key, kpis[key], elapsed), targets.get(key)) for key in weights}
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
                 score=scorecard_score(attained, targets, weights), kpis=kpis, targets=targets,
-                attainment=attained, previous=before.kpis[rep.id] if before else {}, tones=tones))
+                attainment=attained, previous=before.kpis[rep.id] if before else {},
+                score_tone=score_tone(attained, paced, targets, weights, when)))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
                                    lambda r: r.rep, higher)
         rows = [LeaderboardRow(**{**row.__dict__, "rank": rank}) for rank, row in ranked]
         return Leaderboard(period, team_name, sort, rows, current.totals, before.totals if before else {},
-                           phase=when)
+                           phase=when, elapsed=elapsed)
 
     @one_snapshot
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:

@@ -86,7 +86,7 @@ def board_rows(board: Leaderboard, keys: list[str]) -> BoardRows:
         mark = "↓" if key == board.sort else ""
         label = Text(short_label(key) + mark, style="bold reverse" if key == board.sort else "bold", justify="right")
         columns.append((label, key, KPI_WIDTH))
-    rows = [(str(row.rep_id), _cells(row, keys, with_team)) for row in board.rows]
+    rows = [(str(row.rep_id), _cells(board, row, keys, with_team)) for row in board.rows]
     rows.append((TOTAL_KEY, _total_cells(board, keys, with_team)))
     return BoardRows(list(keys), board.sort, with_team, columns, rows, [row.rep_id for row in board.rows],
                      {row.rep_id: row for row in board.rows})
@@ -98,15 +98,15 @@ def _kpi_cell(key: str, value: KpiValue, previous: KpiValue, style: str) -> Text
     return shown
 
 
-def _cells(row: LeaderboardRow, keys: list[str], with_team: bool) -> list[Text]:
+def _cells(board: Leaderboard, row: LeaderboardRow, keys: list[str], with_team: bool) -> list[Text]:
     cells: list[Text] = [cell(str(row.rank or MISSING), justify="right"),
                          user_text(row.rep, limit=REP_WIDTH, kind=Cell)]
     if with_team:
         cells.append(user_text(row.team or "", limit=TEAM_WIDTH, style="dim", kind=Cell))
-    cells.append(cell(format_ratio(row.score), style=tone_style(row.tones.get("score")), justify="right"))
+    cells.append(cell(format_ratio(row.score), style=tone_style(row.score_tone), justify="right"))
     for key in keys:
         value = row.kpis.get(key)
-        cells.append(_kpi_cell(key, value, row.previous.get(key), tone_style(row.tones.get(key))))
+        cells.append(_kpi_cell(key, value, row.previous.get(key), tone_style(board.tone(row, key))))
     return cells
 
 
