@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,31 @@ def test_every_change_is_in_the_history(db: Database, people: dict[str, int]) ->
     assert Decimal(json.loads(update.before or "{}")["value"]) == 40
     assert Decimal(json.loads(update.after or "{}")["value"]) == 45
     assert service(db, actor="sam@example.com").changes(entity="target") == []  # another team's manager
+
+
+def test_copy_forward_keeps_a_target_set_after_it_was_asked_for(db: Database, people: dict[str, int]) -> None:
+    """Issue 13: copy forward decided what to copy before its write transaction and then overwrote a target
+    another manager set in between. Here a second service on the same database sets November's calls default
+    at the last moment before the copy's transaction: the copy must keep it (and still copy the rest)."""
+    mia = service(db, actor="mia@example.com")
+    mia.set_target("calls", OCT, "40", team="North")
+    mia.set_target("revenue", OCT, "3000", team="North")
+    other = Database(db.url)  # another process's connection to the same file / server
+    try:
+        meanwhile = service(other, actor="mia@example.com")
+        copy_write = db.run_write
+
+        def set_meanwhile_then_write(work: Any, *args: Any, **kwargs: Any) -> Any:
+            meanwhile.set_target("calls", NOV, "99", team="North")
+            return copy_write(work, *args, **kwargs)
+
+        db.run_write = set_meanwhile_then_write  # type: ignore[method-assign]
+        try:
+            copied = mia.copy_targets_forward("North", NOV)
+        finally:
+            del db.run_write
+    finally:
+        other.dispose()
+    assert mia.target_sheet("North", NOV).defaults == {"calls": Decimal("99"), "revenue": Decimal("3000")}
+    assert copied == 1
+    assert [c.action for c in mia.target_history("North")][:2] == ["create", "create"]  # nothing updated

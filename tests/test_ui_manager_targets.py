@@ -4,6 +4,7 @@ error and saves nothing; team defaults; copy forward."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from conftest import Builder, service
 from kpitui.domain.periods import Period
 from kpitui.store.db import Database
 from kpitui.ui.screens.target_history import TargetHistory
-from kpitui.ui.screens.targets import TargetGrid, TargetInput, TargetsEditor
+from kpitui.ui.screens.targets import TARGET_KPIS, TargetGrid, TargetInput, TargetsEditor
 from test_ui_manager_support import MIA, fill_teams
 from test_ui_support import NOW, make_app, press, screen_text, settle, sqlite_db
 
@@ -108,3 +109,35 @@ async def test_team_default_and_copy_forward(db: Database, build: Builder) -> No
         await press(pilot, "c")
         assert sheet(db, W43.next()).defaults == sheet(db).defaults
         assert app.screen.query_one(TargetGrid).get_row("team")[2].plain == "3"
+
+
+async def test_a_derived_target_shows_marked_and_typing_a_value_sets_it(db: Database, build: Builder) -> None:
+    """W44 (26–30 Oct) has no targets of its own: the team's Q4 (66 calls, 66 working days) gives October 22
+    and the week 5; Ada's own October (44 calls over 22 days) gives her 10. Both show as "≈", dim."""
+    ids = fill_teams(build)
+    north = service(db).find_team("North")[0]
+    build.target("calls", "quarter", date(2026, 10, 1), "66", team_id=north)
+    build.target("calls", "month", date(2026, 10, 1), "44", rep_id=ids["ada"])
+    app = make_app(db, MIA)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_editor(pilot)
+        await press(pilot, "right_square_bracket")
+        assert app.period.label == "2026-W44"
+        grid = app.screen.query_one(TargetGrid)
+        calls = 1 + TARGET_KPIS.index("calls")
+        team_cell, ada_cell = grid.get_row("team")[calls], grid.get_row(str(ids["ada"]))[calls]
+        assert (team_cell.plain, ada_cell.plain) == ("≈5", "≈10")
+        assert "dim" in str(ada_cell.style)
+        await press(pilot, "down", *["right"] * calls)
+        note = app.screen.query_one("#target-note", Static).render().plain
+        assert "Ada Lovelace × Calls: ≈10" in note and "derived from 2026-10" in note
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TargetInput)
+        assert app.screen.query_one(Input).value == ""  # nothing set: typing overrides
+        assert "≈10 applies, derived from 2026-10" in app.screen.query_one("#target-hint", Static).render().plain
+        await press(pilot, *"12", "enter")
+        assert isinstance(app.screen, TargetsEditor)
+        assert sheet(db, W43.next()).own[ids["ada"]]["calls"] == Decimal(12)
+        assert sheet(db, W43.next()).source(ids["ada"], "calls") == "rep"
+        cell = app.screen.query_one(TargetGrid).get_row(str(ids["ada"]))[calls]
+        assert cell.plain == "12" and "bold" in str(cell.style)

@@ -35,6 +35,8 @@ def format_kpi(key: str, value: KpiValue, compact: bool = False) -> str:
         return format_ratio(float(value))
     if unit in ("days", "hours", "score"):
         return f"{float(value):.1f}"
+    if isinstance(value, Decimal) and value != value.to_integral_value():  # a derived target: 4.76 calls
+        return f"{value:,.1f}"
     return f"{int(value):,}"
 
 

@@ -12,6 +12,7 @@ from kpitui.domain.diagnosis import Finding
 from kpitui.domain.kpis import KPIS, KpiValue
 from kpitui.domain.periods import Period
 from kpitui.domain.scoring import FunnelStep, Phase, Status, Tone, value_tone
+from kpitui.domain.targets import Resolved
 
 
 def json_number(value: object, unit: str | None = None) -> object:
@@ -40,6 +41,7 @@ class LeaderboardRow:
     targets: dict[str, Decimal] = field(default_factory=dict)
     attainment: dict[str, float | None] = field(default_factory=dict)
     previous: dict[str, KpiValue] = field(default_factory=dict)  # what the arrows compare with: like for like
+    target_sources: dict[str, str] = field(default_factory=dict)  # rep | team | derived:2026-Q4
     score_tone: Tone = "none"
 
     def as_json(self) -> dict[str, object]:
@@ -83,6 +85,7 @@ class ScorecardLine:
     previous: KpiValue  # the whole previous period
     change: float | None  # against previous_to_date
     in_scorecard: bool
+    target_source: str | None = None  # rep | team | derived:2026-Q4 (domain/targets.py); None without a target
     previous_to_date: KpiValue = None  # like for like: the previous period over the same elapsed days
     due_today: KpiValue = None  # still needed by the end of today to be on pace
     per_day_left: KpiValue = None  # still needed per working day left, today included
@@ -98,7 +101,7 @@ class ScorecardLine:
                 "change": json_number(self.change),
                 "due_today": json_number(self.due_today, unit),
                 "per_day_left": json_number(self.per_day_left, unit),
-                "in_scorecard": self.in_scorecard}
+                "in_scorecard": self.in_scorecard, "target_source": self.target_source}
 
 
 @dataclass(frozen=True)
@@ -167,7 +170,8 @@ class Trend:
 
 @dataclass(frozen=True)
 class TargetSheet:
-    """One team's targets for one period: the team defaults and each rep's own (which win)."""
+    """One team's targets for one period: the team defaults and each rep's own set for it (which win), and
+    what applies to each, derived by the cascade where nothing is set (domain/targets.py)."""
 
     team_id: int
     team: str
@@ -175,9 +179,24 @@ class TargetSheet:
     reps: list[tuple[int, str]]  # (rep id, name), the quota-carrying members
     defaults: dict[str, Decimal]
     own: dict[int, dict[str, Decimal]]
+    applied: dict[int, dict[str, Resolved]] = field(default_factory=dict)  # per rep: value and source
+    team_applied: dict[str, Resolved] = field(default_factory=dict)  # the team row's, set or derived
 
     def effective(self, rep_id: int, key: str) -> Decimal | None:
+        found = self.applied.get(rep_id, {}).get(key)
+        if found is not None:
+            return found.value
         return self.own.get(rep_id, {}).get(key, self.defaults.get(key))
+
+    def source(self, rep_id: int, key: str) -> str | None:
+        found = self.applied.get(rep_id, {}).get(key)
+        return None if found is None else found.source
+
+    def default(self, key: str) -> Resolved | None:
+        """The team row's target: set, or derived from the team's larger periods."""
+        if key in self.defaults:
+            return Resolved(self.defaults[key], "team")
+        return self.team_applied.get(key)
 
     def is_own(self, rep_id: int, key: str) -> bool:
         return key in self.own.get(rep_id, {})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kpitui.domain.diagnosis import activity_volume, diagnose
@@ -54,6 +54,7 @@ class TeamKpis:
     kpis: dict[int, dict[str, KpiValue]]
     targets: dict[int, dict[str, Decimal]]
     weights: dict[int, dict[str, Decimal]]  # each rep's team scorecard
+    target_sources: dict[int, dict[str, str]] = field(default_factory=dict)  # rep | team | derived:2026-Q4
 
     @property
     def totals(self) -> dict[str, KpiValue]:
@@ -120,12 +121,14 @@ class ReportService(AccessRules):
     def _kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
                     only: Sequence[str] | None = None) -> list[TeamKpis]:
         with self.db.read() as session:
-            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only)
+            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only,
+                                        self.calendar)
             weights = queries.scorecard_weights(session) if only is None else {}
         rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
                        else DEFAULT_SCORECARD for r in reps}
         return [TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
-                         {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights)
+                         {r.id: book.for_rep(r.id, r.team_id) for r in reps}, rep_weights,
+                         {r.id: book.sources_for_rep(r.id, r.team_id) for r in reps})
                 for period, inputs, book in zip(periods, series.inputs, series.books, strict=True)]
 
     @one_snapshot
@@ -152,6 +155,7 @@ class ReportService(AccessRules):
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
                 score=scorecard_score(attained, targets, weights), kpis=kpis, targets=targets,
                 attainment=attained, previous=before.kpis[rep.id] if before else {},
+                target_sources=current.target_sources.get(rep.id, {}),
                 score_tone=score_tone(attained, paced, targets, weights, when)))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
@@ -204,6 +208,7 @@ class ReportService(AccessRules):
                 key=key, label=kpi(key).label, value=value, target=target, attainment=attained,
                 projected=projection, status=status, previous=before[key],
                 change=change(key, value, against) if to_date is not None else None, in_scorecard=key in weights,
+                target_source=current.target_sources.get(person.id, {}).get(key),
                 previous_to_date=against, due_today=due_today(key, value, target, elapsed, when),
                 per_day_left=per_day_left(key, value, target, elapsed, when), tone=tone(status, attained, when)))
         attained_by_key = {line.key: line.attainment for line in lines}

@@ -19,18 +19,18 @@ from kpitui.store import queries, records
 
 class TargetService(AccessRules):
     def target_sheet(self, team: str, period: Period) -> TargetSheet:
+        """The targets set for `period` and, for every rep and the team row, what applies with its source
+        (set, or derived by working days from the covering months, quarter, year: domain/targets.py)."""
         team_id, team_name = self.find_team(team)
         self._require_team_detail(team_id, team_name)
         with self.db.read() as session:
             members = queries.reps_in_scope(session, [team_id])
-            found = records.list_targets(session, period_kind=period.kind, period_start=period.start,
-                                         team_ids=[team_id], rep_ids=[m.id for m in members])
-        defaults = {t.kpi: t.value for t in found if t.rep_id is None}
-        own: dict[int, dict[str, Decimal]] = {}
-        for t in found:
-            if t.rep_id is not None:
-                own.setdefault(t.rep_id, {})[t.kpi] = t.value
-        return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members], defaults, own)
+            book = queries.target_books(session, queries.Buckets.of(self.zone, period), members,
+                                        calendar=self.calendar, teams=[team_id])[0]
+        return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members],
+                           dict(book.by_team.get(team_id, {})), {m.id: dict(book.by_rep[m.id]) for m in members
+                                                                  if m.id in book.by_rep},
+                           {m.id: book.resolved(m.id, team_id) for m in members}, book.resolved(None, team_id))
 
     def set_target(self, key: str, period: Period, value: str | Decimal | None, rep: str | None = None,
                    team: str | None = None) -> TargetRecord | None:
@@ -57,14 +57,20 @@ class TargetService(AccessRules):
                                             "value": str(value)}, zone=self.zone, today=self.today())
             parsed_value = parsed.value
 
-        return self.db.run_write(lambda session: self._put_target(session, owner, team_id, key_kpi, period,
-                                                                  parsed_value))
+        def write(session: Connection) -> TargetRecord | None:
+            queries.lock_team_targets(session, team_id)
+            return self._put_target(session, owner, team_id, key_kpi, period, parsed_value)
+
+        return self.db.run_write(write)
 
     def _put_target(self, session: Connection, owner: dict[str, int | None], team_id: int, key: str, period: Period,
-                    value: Decimal | None) -> TargetRecord | None:
-        """Write one target (None removes it) and its audit entry, inside the caller's transaction."""
+                    value: Decimal | None, only_new: bool = False) -> TargetRecord | None:
+        """Write one target (None removes it) and its audit entry, inside the caller's transaction. With
+        `only_new`, an existing target is left as it is (and None returned)."""
         where = {**owner, "kpi": key, "period_kind": period.kind, "period_start": period.start}
         existing = records.find_target(session, **where)  # type: ignore[arg-type]
+        if only_new and existing is not None:
+            return None
         if value is None:
             if existing is not None:
                 records.delete_target(session, existing.id)
@@ -78,21 +84,31 @@ class TargetService(AccessRules):
 
     def copy_targets_forward(self, team: str, period: Period) -> int:
         """Copy the previous period's targets of the team (defaults and own) where this period has none.
-        One transaction: all copied or none."""
-        source = self.target_sheet(team, period.previous())
-        current = self.target_sheet(team, period)
-        self._require_team_write(current.team_id, current.team)
-        missing: list[tuple[dict[str, int | None], str, Decimal]] = [
-            ({"rep_id": None, "team_id": current.team_id}, key, value)
-            for key, value in source.defaults.items() if key not in current.defaults]
-        for rep_id, values in source.own.items():
-            missing += [({"rep_id": rep_id, "team_id": None}, key, value) for key, value in values.items()
-                        if key not in current.own.get(rep_id, {})]
+        One transaction: all copied or none. What to copy is decided inside the write transaction, under its
+        lock, and a copy only ever inserts: a target set meanwhile (after the user asked, before the write)
+        is kept, never overwritten by a copy of a row the decision did not see."""
+        team_id, team_name = self.find_team(team)
+        self._require_team_write(team_id, team_name)
 
         def write(session: Connection) -> int:
-            for owner, key, value in missing:
-                self._put_target(session, owner, current.team_id, key, period, value)
-            return len(missing)
+            queries.lock_team_targets(session, team_id)
+            rep_ids = [m.id for m in queries.reps_in_scope(session, [team_id])]
+
+            def set_in(p: Period) -> dict[tuple[int | None, str], Decimal]:
+                found = records.list_targets(session, period_kind=p.kind, period_start=p.start, team_ids=[team_id],
+                                             rep_ids=rep_ids)
+                return {(t.rep_id, t.kpi): t.value for t in found}
+
+            current = set_in(period)
+            copied = 0
+            for (rep_id, key), value in set_in(period.previous()).items():
+                if (rep_id, key) in current:
+                    continue
+                owner: dict[str, int | None] = ({"rep_id": rep_id, "team_id": None} if rep_id is not None
+                                                else {"rep_id": None, "team_id": team_id})
+                if self._put_target(session, owner, team_id, key, period, value, only_new=True) is not None:
+                    copied += 1
+            return copied
 
         return self.db.run_write(write)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -31,8 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.kpis import KpiInputs
 from kpitui.domain.periods import TARGET_KINDS, Period
+from kpitui.domain.targets import Resolved, covering, resolve_target
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, ScorecardWeight, Target, Team, TeamManager
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -381,17 +383,49 @@ def forecasts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | No
             for rep_id, kind, start, cents in session.execute(stmt, {**params, **_scope_params(rep_ids)})}
 
 
+# One owner's set targets: KPI -> (period kind, start) -> value; the periods covering a bucket included.
+Owned = dict[str, dict[tuple[str, date], Decimal]]
+
+
 @dataclass(frozen=True)
 class TargetBook:
-    """Targets of one period: a rep's own target wins over the team default."""
+    """Targets of one period. `by_rep` / `by_team` are the targets set for exactly this period (what an export
+    writes); `for_rep` resolves a rep's targets with the cascade of domain/targets.py (own, then the team
+    default; set, else derived from the covering periods by working days), `sources_for_rep` says whence."""
 
     by_rep: dict[int, dict[str, Decimal]]
     by_team: dict[int, dict[str, Decimal]]
+    period: Period
+    rep_owned: dict[int, Owned] = field(default_factory=dict)  # shared by every book of one read
+    team_owned: dict[int, Owned] = field(default_factory=dict)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    _memo: dict[tuple[int | None, int | None], dict[str, Resolved]] = field(default_factory=dict, compare=False,
+                                                                            repr=False)
+
+    def resolved(self, rep_id: int | None, team_id: int | None) -> dict[str, Resolved]:
+        """KPI -> target and source; `rep_id` None: the team default row alone. Memoized per owner pair."""
+        memo_key = (rep_id if rep_id in self.rep_owned else None, team_id)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._resolve(*memo_key)
+        return self._memo[memo_key]
+
+    def _resolve(self, rep_id: int | None, team_id: int | None) -> dict[str, Resolved]:
+        own = self.rep_owned.get(rep_id, {}) if rep_id is not None else {}
+        team = self.team_owned.get(team_id, {}) if team_id is not None else {}
+        found: dict[str, Resolved] = {}
+        for key in sorted(own.keys() | team.keys()):
+            owners = [("rep", own[key])] if key in own else []
+            owners += [("team", team[key])] if key in team else []
+            result = resolve_target(self.period, key, owners, self.calendar)
+            if result is not None:
+                found[key] = result
+        return found
 
     def for_rep(self, rep_id: int, team_id: int | None) -> dict[str, Decimal]:
-        merged = dict(self.by_team.get(team_id, {})) if team_id is not None else {}
-        merged.update(self.by_rep.get(rep_id, {}))
-        return merged
+        return {k: r.value for k, r in self.resolved(rep_id, team_id).items()}
+
+    def sources_for_rep(self, rep_id: int, team_id: int | None) -> dict[str, str]:
+        return {k: r.source for k, r in self.resolved(rep_id, team_id).items()}
 
 
 @shaped
@@ -407,24 +441,46 @@ def _targets_statement(kinds: int, by_kpi: bool, by_owner: bool) -> Any:
 
 
 def target_books(session: Connection, buckets: Buckets, reps: Sequence[RepRow] | None = None,
-                 kpis: Iterable[str] | None = None) -> list[TargetBook]:
-    """Targets of each bucket; with `reps`, only theirs and their teams' defaults; with `kpis`, only those."""
-    wanted = _targetable(buckets)
-    books = [TargetBook({}, {}) for _ in buckets.periods]
+                 kpis: Iterable[str] | None = None, calendar: WorkCalendar | None = None,
+                 teams: Iterable[int] = ()) -> list[TargetBook]:
+    """Targets of each bucket; with `reps`, only theirs and their teams' defaults (and `teams`'); with `kpis`,
+    only those.
+    One statement reads the buckets' own periods and every period covering them (their months, quarters and
+    years), whatever the number of buckets and reps; the cascade then runs in Python."""
+    wanted = {(p.kind, p.start) for period in buckets.periods for p in covering(period) if p.kind in TARGET_KINDS}
+    rep_owned: dict[int, Owned] = {}
+    team_owned: dict[int, Owned] = {}
+    books = [TargetBook({}, {}, period, rep_owned, team_owned, calendar or WorkCalendar())
+             for period in buckets.periods]
     if not wanted:
         return books
+    exact = {(p.kind, p.start): i for i, p in enumerate(buckets.periods)}
     params = _period_params(wanted)
     stmt = _targets_statement(len(params) // 2, kpis is not None, reps is not None)
     if kpis is not None:
         params["kpis"] = sorted(set(kpis))
     if reps is not None:
         params |= {"rep_ids": [r.id for r in reps],
-                   "team_ids": sorted({r.team_id for r in reps if r.team_id is not None})}
+                   "team_ids": sorted({r.team_id for r in reps if r.team_id is not None} | set(teams))}
     for row in session.execute(stmt, params):
-        book = books[wanted[(row.period_kind, row.period_start)]]
-        owner = book.by_rep if row.rep_id is not None else book.by_team
-        owner.setdefault(row.rep_id if row.rep_id is not None else row.team_id, {})[row.kpi] = row.value
+        is_rep = row.rep_id is not None
+        owner_id = row.rep_id if is_rep else row.team_id
+        owned = rep_owned if is_rep else team_owned
+        owned.setdefault(owner_id, {}).setdefault(row.kpi, {})[(row.period_kind, row.period_start)] = row.value
+        if (index := exact.get((row.period_kind, row.period_start))) is not None:
+            book = books[index]
+            (book.by_rep if is_rep else book.by_team).setdefault(owner_id, {})[row.kpi] = row.value
     return books
+
+
+TARGET_LOCK_SPACE = 7013  # pg_advisory_xact_lock(space, team id): the writers of one team's targets
+
+
+def lock_team_targets(session: Connection, team_id: int) -> None:
+    """PostgreSQL (read committed): one writer of a team's targets at a time, till the transaction ends, so what
+    a write decided from its own reads still holds when it writes. SQLite's BEGIN IMMEDIATE already locks."""
+    if session.dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(TARGET_LOCK_SPACE, team_id)))
 
 
 def targets(session: Connection, period: Period, zone: ZoneInfo | None = None) -> TargetBook:
@@ -468,12 +524,12 @@ def target_keys(keys: Iterable[str]) -> set[str]:
 
 
 def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
-               only: Iterable[str] | None = None) -> Series:
+               only: Iterable[str] | None = None, calendar: WorkCalendar | None = None) -> Series:
     """KpiInputs per bucket; with `only` (KPI keys), the facts the other KPIs need are left at zero."""
     reps = list(reps)
     rep_ids = [r.id for r in reps]
     only = None if only is None else list(only)
-    books = target_books(session, buckets, reps, None if only is None else target_keys(only))
+    books = target_books(session, buckets, reps, None if only is None else target_keys(only), calendar)
     needed = set(FACT_QUERIES) if only is None else set().union(*(KPI_SOURCES[k] for k in only))
     parts = [query(session, buckets, rep_ids) for name, query in FACT_QUERIES.items()
              if name in needed and name != "activity"]

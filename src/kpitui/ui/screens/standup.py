@@ -55,6 +55,8 @@ class StandupTile(Vertical):
     def show(self, line: ScorecardLine, phase: Phase = "over") -> None:
         self.query_one(Digits).update(big_number(line))
         target = MISSING if line.target is None else format_kpi(line.key, line.target, compact=True)
+        if (line.target_source or "").startswith("derived:"):
+            target = "≈" + target
         pace = "not started" if phase == "not started" else line.status if phase == "in progress" else None
         self.query_one(".standup-target", Static).update(
             Content.assemble(("of ", ""), (target, "bold"), (" · ", ""), (format_ratio(line.attainment), "bold"),

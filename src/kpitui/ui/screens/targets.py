@@ -1,7 +1,9 @@
 """The targets editor: the team default row on top, then one row per rep, a column per KPI, for the period in
 view (its kind: week, month, quarter). Enter edits a cell (a small input; the service validates and its message
 is shown inline, nothing saved), `x` clears it, `c` copies the previous period's targets where none are set,
-`h` shows who changed what."""
+`h` shows who changed what. Where nothing is set, the target derived by working days from a longer period (the
+cascade, domain/targets.py) shows dim with "≈"; the line under the grid says where the cell's value comes from;
+typing a value over it sets it."""
 
 from __future__ import annotations
 
@@ -36,7 +38,18 @@ TARGET_KPIS = ("conversations", "meetings", "new_opps", "revenue", "calls", "pro
 TEAM_ROW = "team"
 WHO_WIDTH = 20
 CELL_WIDTH = 9
+DERIVED = "≈"
 SHORT = {"conversations": "Convers.", "new_opps": "New opps", "won_deals": "Won", "proposals": "Proposals"}
+
+
+def source_words(source: str | None) -> str:
+    """`derived:2026-Q4` as a person reads it."""
+    if source is None:
+        return "no target"
+    if source.startswith("derived:"):
+        labels = source.removeprefix("derived:").replace("+", " and ")
+        return f"derived from {labels} by working days"
+    return {"rep": "set for the rep", "team": "the team default"}.get(source, source)
 
 
 def editable(value: Decimal | None) -> str:
@@ -61,10 +74,11 @@ class TargetInput(ModalScreen[bool]):
         value: str
 
     def __init__(self, svc: Kpitui, period: Period, key: str, who: str, *, rep: str | None, team: str,
-                 current: Decimal | None, fallback: Decimal | None) -> None:
+                 current: Decimal | None, fallback: Decimal | None, fallback_source: str | None = None) -> None:
         super().__init__(classes="form-screen")
         self.svc, self.period, self.key, self.who = svc, period, key, who
         self.rep, self.team, self.current, self.fallback = rep, team, current, fallback
+        self.fallback_source = fallback_source
 
     def compose(self) -> ComposeResult:
         with Vertical(id="target-form", classes="form") as form:
@@ -72,8 +86,10 @@ class TargetInput(ModalScreen[bool]):
             form.border_subtitle = "Enter save · empty removes · esc cancel"
             yield Static(Content.assemble((KPIS[self.key].label, "bold"), " for ", (plain(self.who), "bold"),
                                           ("  " + self.period.label, "$text-muted")), id="target-what")
-            if self.rep is not None:
-                fallback = MISSING if self.fallback is None else format_kpi(self.key, self.fallback)
+            fallback = MISSING if self.fallback is None else format_kpi(self.key, self.fallback)
+            if self.fallback_source is not None and self.fallback_source.startswith("derived:"):
+                hint = f"Empty: {DERIVED}{fallback} applies, {source_words(self.fallback_source)}"
+            elif self.rep is not None:
                 hint = f"Empty: the team default applies ({fallback})"
             else:
                 hint = "The default for every rep without their own target"
@@ -130,19 +146,26 @@ class TargetGrid(DataTable[Text]):
     def show(self, sheet: TargetSheet) -> None:
         where = self.cursor_coordinate
         self.clear()
-        self.add_row(Text("Team default", style="bold"),
-                     *(self._cell(key, sheet.defaults.get(key), "bold") for key in TARGET_KPIS), key=TEAM_ROW)
+        team_cells = []
+        for key in TARGET_KPIS:
+            found = sheet.default(key)
+            team_cells.append(self._cell(key, found.value if found else None, "bold",
+                                         found is not None and found.derived))
+        self.add_row(Text("Team default", style="bold"), *team_cells, key=TEAM_ROW)
         for rep_id, name in sheet.reps:
-            cells = [self._cell(key, sheet.effective(rep_id, key), "bold" if sheet.is_own(rep_id, key) else "dim")
+            cells = [self._cell(key, sheet.effective(rep_id, key), "bold" if sheet.is_own(rep_id, key) else "dim",
+                                (sheet.source(rep_id, key) or "").startswith("derived:"))
                      for key in TARGET_KPIS]
             self.add_row(user_text(name, limit=WHO_WIDTH), *cells, key=str(rep_id))
         if where.row < self.row_count:
             self.cursor_coordinate = where
 
     @staticmethod
-    def _cell(key: str, value: Decimal | None, style: str) -> Text:
+    def _cell(key: str, value: Decimal | None, style: str, derived: bool = False) -> Text:
         if value is None:
             return Text(MISSING, style="dim", justify="right")
+        if derived:
+            return Text(DERIVED + format_kpi(key, value, compact=True), style="dim italic", justify="right")
         return Text(format_kpi(key, value, compact=True), style=style, justify="right")
 
 
@@ -184,8 +207,9 @@ class TargetsEditor(Screen[None]):
         yield Breadcrumb(id="banner")
         with Vertical(id="targets-panel", classes="panel") as panel:
             panel.border_title = "Targets"
-            panel.border_subtitle = "Enter edit · bold: set here · dim: the team default applies"
+            panel.border_subtitle = f"Enter edit · bold: set here · dim: team default · {DERIVED}: derived"
             yield TargetGrid(id="target-grid")
+            yield Static(id="target-note", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -218,6 +242,26 @@ class TargetsEditor(Screen[None]):
             return
         self.sheet, self.people = message.sheet, message.people
         self.query_one(TargetGrid).show(message.sheet)
+        self._note()
+
+    @on(DataTable.CellHighlighted, "#target-grid")
+    def _note(self, _event: DataTable.CellHighlighted | None = None) -> None:
+        """Under the grid: what the highlighted cell holds and where it comes from."""
+        cell, note = self._cell(), self.query_one("#target-note", Static)
+        if cell is None or self.sheet is None:
+            note.update("")
+            return
+        rep_id, key = cell
+        if rep_id is None:
+            found = self.sheet.default(key)
+            who, value, source = "Team default", found.value if found else None, found.source if found else None
+        else:
+            who = dict(self.sheet.reps).get(rep_id, "")
+            value, source = self.sheet.effective(rep_id, key), self.sheet.source(rep_id, key)
+        shown = MISSING if value is None else format_kpi(key, value)
+        mark = DERIVED if source is not None and source.startswith("derived:") else ""
+        note.update(Content.assemble((plain(who), "bold"), f" × {KPIS[key].label}: ", (mark + shown, "bold"),
+                                     (f"  {source_words(source)}", "$text-muted")))
 
     def on_targets_editor_failed(self, message: Failed) -> None:
         self.notify(clean_text(message.problem), severity="error", markup=False)
@@ -254,12 +298,16 @@ class TargetsEditor(Screen[None]):
         rep_id, key = cell
         sheet = self.sheet
         if rep_id is None:
+            found = sheet.default(key)
             form = TargetInput(self.svc, sheet.period, key, "the team default", rep=None, team=sheet.team,
-                               current=sheet.defaults.get(key), fallback=None)
+                               current=sheet.defaults.get(key), fallback=found.value if found else None,
+                               fallback_source=found.source if found else None)
         else:
+            own = sheet.own.get(rep_id, {}).get(key)
             form = TargetInput(self.svc, sheet.period, key, dict(sheet.reps)[rep_id], rep=self._rep_ref(rep_id),
-                               team=sheet.team, current=sheet.own.get(rep_id, {}).get(key),
-                               fallback=sheet.defaults.get(key))
+                               team=sheet.team, current=own,
+                               fallback=sheet.effective(rep_id, key) if own is None else sheet.defaults.get(key),
+                               fallback_source=sheet.source(rep_id, key) if own is None else None)
         self.app.push_screen(form, lambda saved: self.notify("Target saved") if saved else None)
 
     def action_clear(self) -> None:

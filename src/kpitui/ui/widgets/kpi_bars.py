@@ -5,7 +5,7 @@ its pixels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual_plotext.plot import Plot
 
@@ -42,6 +42,7 @@ class Bars:
     labels: list[str]
     values: list[float]
     targets: list[float | None]
+    derived: list[bool] = field(default_factory=list)  # the target was derived (cascade), not set
 
 
 def bars_of(board: Leaderboard, key: str) -> Bars:
@@ -54,7 +55,8 @@ def bars_of(board: Leaderboard, key: str) -> Bars:
     else:
         values = [chart_number(key, r.kpis.get(key)) or 0.0 for r in rows]
         targets = [chart_number(key, r.targets.get(key)) for r in rows]
-    return Bars(key, len(board.rows), labels, values, targets)
+    derived = [r.target_sources.get(key, "").startswith("derived:") for r in rows]
+    return Bars(key, len(board.rows), labels, values, targets, derived if key != "score" else [])
 
 
 def draw_bars(plt: Plot, bars: Bars) -> None:
@@ -72,9 +74,12 @@ def draw_bars(plt: Plot, bars: Bars) -> None:
         # plotext draws the first bar at the bottom: reverse so rank 1 is on top
         positions = list(range(1, count + 1))
         plt.bar(bars.labels[::-1], bars.values[::-1], orientation="horizontal", width=0.6, color="cyan")
-        marked = [(t, p) for t, p in zip(bars.targets[::-1], positions, strict=True) if t is not None]
-        if marked:
-            plt.scatter([t for t, _ in marked], [p for _, p in marked], marker="┃", color="red", label="target")
+        derived = (bars.derived or [False] * count)[::-1]
+        for is_derived, marker, label in ((False, "┃", "target"), (True, "┆", "≈ target (derived)")):
+            marked = [(t, p) for t, p, d in zip(bars.targets[::-1], positions, derived, strict=True)
+                      if t is not None and d is is_derived]
+            if marked:
+                plt.scatter([t for t, _ in marked], [p for _, p in marked], marker=marker, color="red", label=label)
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class KpiBarChart(PrebuiltPlot):
         self.labels: list[str] = []
         self.values: list[float] = []
         self.targets: list[float | None] = []
+        self.derived: list[bool] = []
 
     def show(self, board: Leaderboard, key: str, prepared: PreparedBars | None = None) -> None:
         """`prepared`: `prepare_bars(board, key, ...)` from a worker thread (else made here, drawn when shown)."""
@@ -104,5 +110,6 @@ class KpiBarChart(PrebuiltPlot):
         bars = ready.bars
         self.key, self.total, self.labels, self.values, self.targets = (bars.key, bars.total, bars.labels,
                                                                         bars.values, bars.targets)
+        self.derived = bars.derived
         draw_bars(self.plt, bars)
         self.use(ready.picture)

@@ -118,7 +118,9 @@ class KpiTile(Widget):
         status_style = TONE_STYLE[line.tone]
         value = Content.styled(format_kpi(line.key, line.value, compact=True), "bold")
         if line.target is not None:
-            headline = value + Content.styled(f" / {format_kpi(line.key, line.target, compact=True)}", MUTED)
+            derived = "≈" if (line.target_source or "").startswith("derived:") else ""
+            headline = value + Content.styled(f" / {derived}{format_kpi(line.key, line.target, compact=True)}",
+                                              MUTED)
             bar = attainment_bar(line.attainment, width, status_style)
         else:
             headline = value + Content.styled("  no target", MUTED)
