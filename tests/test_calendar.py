@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from kpitui import settings
 from kpitui.domain.calendar import MONDAY_TO_FRIDAY, Elapsed, WorkCalendar, parse_workdays
-from kpitui.domain.errors import InvalidInput
+from kpitui.domain.errors import ConfigError, InvalidInput
 from kpitui.domain.periods import Period, parse_period
 
 MON_FRI = WorkCalendar()
@@ -135,7 +135,7 @@ def test_a_broken_config_file_is_named_in_the_error(tmp_path: Path, monkeypatch:
     config = tmp_path / "config.toml"
     config.write_text(content)
     monkeypatch.setenv("KPITUI_CONFIG", str(config))
-    with pytest.raises(InvalidInput, match=message) as raised:
+    with pytest.raises(ConfigError, match=message) as raised:
         settings.work_calendar()
     assert str(config) in str(raised.value)
 
@@ -144,7 +144,7 @@ def test_a_bad_holidays_file_names_file_and_line(tmp_path: Path, monkeypatch: py
     holidays = tmp_path / "holidays.txt"
     holidays.write_text("2026-12-24\nChristmas\n")
     monkeypatch.setenv("KPITUI_HOLIDAYS", str(holidays))
-    with pytest.raises(InvalidInput, match=r"holidays.txt, line 2: 'Christmas' is not a date"):
+    with pytest.raises(ConfigError, match=r"holidays.txt, line 2: 'Christmas' is not a date"):
         settings.work_calendar()
 
 

@@ -249,3 +249,14 @@ def test_a_mistyped_database_path_is_an_error_not_an_empty_database(tmp_path: Pa
 def test_errors_are_one_line_even_when_long(team_db: Path | str) -> None:
     refused = kpitui(team_db, "--as", "ada@example.com", "scorecard", "--rep", "Bo Brandt", ok=False)
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="needs KPITUI_TEST_POSTGRES")
+def test_init_never_prints_the_password() -> None:
+    from sqlalchemy.engine import make_url
+
+    with _postgres_database() as url:
+        password = make_url(url).password
+        done = kpitui(url, "init")
+        assert f":{password}@" not in done.stdout + done.stderr
+        assert ":***@" in done.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ class Context:
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db_arg = db
         self.actor = actor
+        self.initialise = False  # only `init` may make an empty file into a database
         self._service: Any = None
 
     @property
@@ -32,7 +33,7 @@ class Context:
         if self._service is None:
             from kpitui.services import Kpitui
 
-            self._service = Kpitui.open(self.db_arg, actor=self.actor)
+            self._service = Kpitui.open(self.db_arg, actor=self.actor, initialise=self.initialise)
         return self._service
 
 
@@ -47,13 +48,24 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def debugging(ctx: click.Context) -> bool:
+    """--debug or KPITUI_DEBUG=1: show the traceback of an error instead of its one line."""
+    import os
+
+    return bool(ctx.params.get("debug")) or os.environ.get("KPITUI_DEBUG", "").strip().lower() in {"1", "true",
+                                                                                                  "yes", "on"}
+
+
 class Group(click.Group):
-    """Turns our own errors into one clear line and a non-zero exit, never a traceback."""
+    """Turns our own errors (bad input, a database that is not kpitui's, a bad setting) into one clear line
+    and exit code 2, never a traceback; --debug shows the traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KpituiError as exc:
+            if debugging(ctx):
+                raise
             fail(str(exc), getattr(exc, "exit_code", 2))
 
 
@@ -80,13 +92,15 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
 @click.option("--db", default=None, metavar="URL|PATH", help="Database file or SQLAlchemy URL (else $KPITUI_DB, "
                                                               "else the user data directory).")
 @click.option("--as", "actor", default=None, metavar="REP", help="Who you are: email or name (else $KPITUI_USER).")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (also KPITUI_DEBUG=1).")
 @click.version_option(package_name="kpitui")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def main(ctx: click.Context, db: str | None, actor: str | None, debug: bool) -> None:
     """kpitui: sales KPI scorecards and team leaderboards. With no command, opens the app."""
     import os
 
-    ctx.obj = Context(db, actor or os.environ.get("KPITUI_USER") or None)
+    ctx.obj = Context(db, actor if actor is not None else os.environ.get("KPITUI_USER"))
+    _require_named_actor(ctx.obj.actor)
     if ctx.invoked_subcommand not in CREATES_DATABASE:
         _require_existing_database(db or os.environ.get("KPITUI_DB"))
     if ctx.invoked_subcommand is None:
@@ -96,12 +110,21 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
 CREATES_DATABASE = {"init", "import", "seed", "demo"}
 
 
+def _require_named_actor(actor: str | None) -> None:
+    """`--as ""` or an empty KPITUI_USER is a mistake, not "nobody": nobody is the owner, with every right."""
+    from kpitui.domain.errors import InvalidInput
+
+    if actor is not None and not clean_text(actor):
+        raise InvalidInput("who are you? --as (or KPITUI_USER) is empty: give your email or full name")
+
+
 def _require_existing_database(named: str | None) -> None:
     """A database named by --db / KPITUI_DB must exist, except for commands that create one: a typo in the
     path would otherwise open a new, empty database and show zeros as if they were the team's numbers."""
     from kpitui.domain.errors import InvalidInput
+    from kpitui.settings import database_url, has_url_scheme
 
-    if named and "://" not in named and not Path(named).expanduser().exists():
+    if named and not has_url_scheme(named) and not Path(database_url(named)).exists():
         raise InvalidInput(f"there is no database at {named}: check the path, or create one with "
                            f"`kpitui --db {named} init`")
 
@@ -116,8 +139,9 @@ def _run_app(db: str | None, actor: str | None, demo: bool = False, standup: boo
 @click.pass_obj
 def init(obj: Context) -> None:
     """Create an empty database (or bring an existing one up to date)."""
+    obj.initialise = True
     svc = obj.service
-    click.echo(f"Database ready: {svc.db.url}")
+    click.echo(f"Database ready: {clean_text(svc.db.name)}")
 
 
 @main.command("import")
@@ -215,12 +239,13 @@ def funnel(obj: Context, rep: str | None, team: str | None, period: str | None, 
 def export(obj: Context, kind: str, rep: str | None, team: str | None, period: str | None, fmt: str,
            output: Path | None) -> None:
     """Export activities, deals, targets, the leaderboard or a scorecard (CSV is formula-safe)."""
+    from kpitui.export_file import refuse_database_files, replacing
     from kpitui.output import emit, print_rows
 
     svc = obj.service
     when = svc.period(period)
-    out = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
-    try:
+    target = refuse_database_files(output, svc.db.sqlite_path) if output else None
+    with replacing(target) if target else nullcontext(sys.stdout) as out:
         if kind == "leaderboard":
             emit(svc.leaderboard(when, team=team), fmt, out)
         elif kind == "scorecard":
@@ -228,11 +253,8 @@ def export(obj: Context, kind: str, rep: str | None, team: str | None, period: s
         else:
             header, rows = svc.export_rows(kind, when, rep=rep, team=team)
             print_rows(f"{kind} · {when.label}", header, rows, fmt, out)
-    finally:
-        if output:
-            out.close()
     if output:
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(f"Wrote {clean_text(str(output))}", err=True)
 
 
 @main.command()
@@ -279,6 +301,55 @@ def grant(obj: Context, rep: str, role_name: str, password: str) -> None:
     group = obj.service.provision_login(rep, role_name, password)
     click.echo(f"{clean_text(rep)} signs in as {role_name} (group {group}): "
                f"kpitui --db postgresql+psycopg://{role_name}:PASSWORD@HOST/DATABASE")
+
+
+@main.group(invoke_without_command=True)
+@FORMAT
+@click.pass_context
+def people(ctx: click.Context, fmt: str) -> None:
+    """Who is who: name, email, team, role, active. Admins: `people deactivate|activate REP`, `people move REP
+    --team TEAM` (each written to the change log)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kpitui.output import print_rows
+
+    as_flag = fmt in ("json", "csv")  # true/false there; yes/no to read
+    rows: list[list[object]] = [[p.name, p.email or "", p.team or "", p.role,
+                                 p.active if as_flag else ("yes" if p.active else "no")]
+                                for p in ctx.obj.service.list_people()]
+    print_rows("people", ["name", "email", "team", "role", "active"], rows, fmt, sys.stdout)
+
+
+def _said(change: Any, done: str, unchanged: str) -> None:
+    click.echo(f"{clean_text(change.person.name)} {done if change.changed else unchanged}")
+
+
+@people.command("deactivate")
+@click.argument("rep")
+@click.pass_obj
+def people_deactivate(obj: Context, rep: str) -> None:
+    """REP can no longer sign in and leaves the leaderboards; their history stays."""
+    _said(obj.service.deactivate(rep), "is deactivated: they can no longer sign in",
+          "was already deactivated")
+
+
+@people.command("activate")
+@click.argument("rep")
+@click.pass_obj
+def people_activate(obj: Context, rep: str) -> None:
+    """REP can sign in again and is back on the leaderboards."""
+    _said(obj.service.activate(rep), "is active again", "was already active")
+
+
+@people.command("move")
+@click.argument("rep")
+@click.option("--team", required=True, help="The team they join.")
+@click.pass_obj
+def people_move(obj: Context, rep: str, team: str) -> None:
+    """Move REP to TEAM; a manager stops managing the team they leave at once."""
+    change = obj.service.move(rep, team)
+    _said(change, f"is now in team {clean_text(change.person.team or '')}",
+          f"is already in team {clean_text(change.person.team or '')}")
 
 
 @main.command()

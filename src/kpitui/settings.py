@@ -15,12 +15,15 @@ Settings a user changes live in one TOML file, `config.toml` in the platform's c
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kpitui.domain.errors import InvalidInput
+from kpitui.domain.errors import ConfigError, InvalidInput
+
+FROZEN_YEARS = (1970, 2999)  # a clock outside them is a typo, and period arithmetic near year 9999 overflows
 
 if TYPE_CHECKING:
     from kpitui.domain.calendar import WorkCalendar
@@ -32,14 +35,33 @@ def default_db_path() -> Path:
     return Path(user_data_dir("kpitui", appauthor=False)) / "kpitui.db"
 
 
-def database_url(db: str | None) -> str:
-    """A SQLAlchemy URL from a path or URL; plain paths become SQLite files."""
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def has_url_scheme(value: str) -> bool:
+    """A `--db` value is a URL only when it starts with `scheme://`; anything else is a file path, however many
+    `?`, `%` or `#` it holds (`my?db.db` is a file of that name, not `my` with a query string)."""
+    return bool(URL_SCHEME.match(value))
+
+
+def database_url(db: str | None) -> str | Path:
+    """The database named by `--db`, else `KPITUI_DB`, else the default file: a URL (kept as text, made into a
+    SQLAlchemy URL by the store) or the Path of a SQLite file, which the store builds into a URL field by field,
+    so no character of a file name is read as URL syntax."""
+    if db is not None and not db.strip():
+        raise ConfigError("--db is empty: give a database file or a URL")
+    source = "--db" if db else "KPITUI_DB"
     value = db or os.environ.get("KPITUI_DB") or str(default_db_path())
-    if "://" in value:
+    if "\x00" in value:
+        raise ConfigError(f"{source} holds a NUL character: give a database file or a URL")
+    if has_url_scheme(value):
         return value
-    path = Path(value).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    path = Path(value)
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # ~user that does not exist: take the name literally
+        pass
+    return path.absolute()
 
 
 def _system_zone_name() -> str | None:
@@ -61,7 +83,7 @@ def local_zone() -> ZoneInfo:
         if name:
             try:
                 return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder (America), a long name
                 if name == os.environ.get("KPITUI_TZ"):
                     raise InvalidInput(f"KPITUI_TZ={name!r} is not a known time zone") from None
     return ZoneInfo("UTC")
@@ -71,11 +93,23 @@ def now() -> datetime:
     """The current moment, aware, in UTC (frozen by KPITUI_NOW)."""
     frozen = os.environ.get("KPITUI_NOW")
     if frozen:
-        moment = datetime.fromisoformat(frozen)
+        return _frozen_now(frozen)
+    return datetime.now(UTC)
+
+
+def _frozen_now(text: str) -> datetime:
+    """KPITUI_NOW as a moment; a value that is not one is a clear error, not a traceback."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local_zone())
-        return moment.astimezone(UTC)
-    return datetime.now(UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ConfigError(f"KPITUI_NOW={text!r} is not a moment: write ISO 8601, e.g. "
+                          "2026-10-20T15:00:00+02:00") from None
+    if not FROZEN_YEARS[0] <= moment.year <= FROZEN_YEARS[1]:
+        raise ConfigError(f"KPITUI_NOW={text!r} is outside the years {FROZEN_YEARS[0]}-{FROZEN_YEARS[1]}")
+    return moment
 
 
 def config_path() -> Path:
@@ -101,13 +135,13 @@ def load_config() -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"config file {path}: {exc}") from None
+        raise ConfigError(f"config file {path}: {exc}") from None
     for key, value in config.items():
         expected = CONFIG_KEYS.get(key)
         if expected is None:
-            raise InvalidInput(f"config file {path}: unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
+            raise ConfigError(f"config file {path}: unknown setting {key!r} (known: {', '.join(CONFIG_KEYS)})")
         if not isinstance(value, expected):
-            raise InvalidInput(f"config file {path}: {key} should be a {expected.__name__}, not {value!r}")
+            raise ConfigError(f"config file {path}: {key} should be a {expected.__name__}, not {value!r}")
     return config
 
 
@@ -118,8 +152,11 @@ def _holidays_from_file(name: str, origin: str) -> frozenset:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{origin}: cannot read holidays from {path}: {exc.__class__.__name__}") from None
-    return parse_holidays(lines, str(path))
+        raise ConfigError(f"{origin}: cannot read holidays from {path}: {exc.__class__.__name__}") from None
+    try:
+        return parse_holidays(lines, str(path))
+    except InvalidInput as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
 
 
 def work_calendar() -> WorkCalendar:
@@ -134,12 +171,15 @@ def work_calendar() -> WorkCalendar:
         workdays = parse_workdays(workdays_text) if workdays_text else MONDAY_TO_FRIDAY
     except InvalidInput as exc:
         origin = "KPITUI_WORKDAYS" if os.environ.get("KPITUI_WORKDAYS") else f"config file {config_path()}"
-        raise InvalidInput(f"{origin}: {exc}") from None
+        raise ConfigError(f"{origin}: {exc}") from None
     env_file = os.environ.get("KPITUI_HOLIDAYS")
     if env_file:
         return WorkCalendar(workdays, _holidays_from_file(env_file, "KPITUI_HOLIDAYS"))
     listed = [d.isoformat() if isinstance(d, date) else str(d) for d in config.get("holidays", [])]
-    holidays = parse_holidays(listed, f"config file {config_path()}, holidays")
+    try:
+        holidays = parse_holidays(listed, f"config file {config_path()}, holidays")
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from None
     if config.get("holidays_file"):
         holidays |= _holidays_from_file(config["holidays_file"], f"config file {config_path()}")
     return WorkCalendar(workdays, holidays)

@@ -17,3 +17,12 @@ class NotFound(KpituiError):
 
 class AccessDenied(KpituiError):
     """The acting person's role does not allow this operation."""
+
+
+class DatabaseError(KpituiError):
+    """The database cannot be used as it is: missing, not kpitui's, newer than this version, unreachable,
+    read-only. The message names the database (never its password) and what to do."""
+
+
+class ConfigError(KpituiError):
+    """A setting from the environment (KPITUI_NOW, KPITUI_TZ, KPITUI_DB) or a global option is not usable."""

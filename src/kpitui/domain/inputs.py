@@ -385,11 +385,27 @@ class _Input(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
 
+_TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n")
+
+
+def _flag(value: object) -> bool | None:
+    """true/false, yes/no, 1/0 (any case); empty is None: "as it is" (new people are active)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    text = _as_text(value).lower()
+    if not text:
+        return None
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    _fail(f"{_show(text)} is not true or false: use true, false, yes, no, 1 or 0")
+
+
 class RepIn(_Input):
     name: Name
     email: Email = None
     team: OptTeam = None
     role: Annotated[str, BeforeValidator(_choice(ROLES, "a role", default="rep"))] = "rep"
+    active: Annotated[bool | None, BeforeValidator(_flag)] = None
 
 
 def deal_outcome(stage: str) -> str:

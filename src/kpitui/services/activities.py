@@ -30,8 +30,15 @@ class ActivityService(AccessRules):
         parsed = parse_input(ActivityIn, data, zone=self.zone, today=self.today())
         found = None
         if parsed.deal:
-            found = self.find_deal(parsed.deal)
+            # a deal that is not the rep's: its owner is named only to whoever may see the owner's detail
+            hidden = InvalidInput(f"deal: no deal {parsed.deal} you can log against for {person.name}")
+            try:
+                found = self.find_deal(parsed.deal)
+            except NotFound:
+                raise hidden from None
             if found.rep_id != person.id and not self._is_admin():
+                if not self.can_see_detail(self._rep_row(found.rep_id)):
+                    raise hidden
                 raise InvalidInput(f"deal: {parsed.deal} belongs to {found.rep}, not {person.name}")
         return {"rep_id": person.id, "kind": parsed.kind, "occurred_at": parsed.occurred_at,
                 "outcome": parsed.outcome, "duration_min": parsed.duration_min,

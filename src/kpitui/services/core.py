@@ -15,10 +15,11 @@ from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.records import DealRecord
+from kpitui.domain.text import clean_text
 from kpitui.store import queries, records
 from kpitui.store.db import Database
 from kpitui.store.queries import RepRow
-from kpitui.store.schema import ensure_schema
+from kpitui.store.schema import open_database
 
 
 def parse_date(text: str) -> date:
@@ -26,6 +27,12 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _require_active(person: RepRow) -> None:
+    if not person.active:
+        raise AccessDenied(f"{clean_text(person.name)} is deactivated and cannot sign in: an admin can "
+                           "reactivate them (`kpitui people activate`)")
 
 
 P = ParamSpec("P")
@@ -54,7 +61,7 @@ class ServiceCore:
         self.zone = zone or settings.local_zone()
         self.calendar = calendar or settings.work_calendar()
         self.clock = clock
-        self.actor: RepRow | None = self.find_rep(actor) if actor else None
+        self.actor: RepRow | None = self._sign_in(actor) if actor is not None else None
         if not db.is_sqlite:
             self._sign_in_as_database_login()
 
@@ -68,15 +75,18 @@ class ServiceCore:
         if rep_id is None:
             return
         me = self._rep_row(rep_id)
+        _require_active(me)
         if self.actor is not None and self.actor.id != me.id:
             raise AccessDenied(f"you are signed in to the database as {me.name}: you cannot act as "
                                f"{self.actor.name}")
         self.actor = me
 
     @classmethod
-    def open(cls, db_arg: str | None = None, actor: str | None = None, **kwargs: object) -> Self:
-        db = Database(settings.database_url(db_arg))
-        ensure_schema(db)
+    def open(cls, db_arg: str | None = None, actor: str | None = None, *, initialise: bool = False,
+             **kwargs: object) -> Self:
+        """The service on the database named by `db_arg` (see settings.database_url), at the newest schema.
+        `initialise` (the `init` command) may make an empty file into a kpitui database."""
+        db = open_database(settings.database_url(db_arg), initialise=initialise)
         try:
             return cls(db, actor=actor, **kwargs)  # type: ignore[arg-type]
         except BaseException:
@@ -92,13 +102,27 @@ class ServiceCore:
     def period(self, text: str | None, default: str = "this-month") -> Period:
         return parse_period(text or default, self.today())
 
+    def _sign_in(self, ref: str) -> RepRow:
+        """The person `ref` names, if they may sign in: an empty name is an error (never "nobody", which would
+        be the local owner with every right), and a deactivated person is refused."""
+        if not clean_text(ref):
+            raise InvalidInput("who are you? --as (or KPITUI_USER) is empty: give your email or full name")
+        person = self.find_rep(ref)
+        _require_active(person)
+        return person
+
     def find_rep(self, ref: str) -> RepRow:
+        """The one person whose email, else name, is `ref` (compared NFKC-casefolded, invisible characters
+        ignored); an ambiguous name is an error listing who it could be."""
+        shown = clean_text(ref)
         with self.db.read() as session:
-            found = queries.find_reps(session, ref)
+            found = queries.find_reps(session, ref) if shown else []
         if not found:
-            raise NotFound(f"no rep named {ref!r} (use their email or full name)")
+            raise NotFound(f"no rep named {shown!r} (use their email or full name)")
         if len(found) > 1:
-            raise InvalidInput(f"{len(found)} reps are named {ref!r}: use the email instead")
+            matches = ", ".join(clean_text(p.name) + (f" <{clean_text(p.email)}>" if p.email else "")
+                                for p in found)
+            raise InvalidInput(f"{len(found)} people are named {shown!r}: use the email instead ({matches})")
         return found[0]
 
     def find_team(self, name: str) -> tuple[int, str]:
@@ -123,8 +147,8 @@ class ServiceCore:
         return found
 
     def _audit(self, session: Connection, entity: str, entity_id: int, action: str, before: object | None = None,
-               after: object | None = None, team_id: int | None = None) -> None:
-        subject = getattr(after or before, "rep_id", None)
+               after: object | None = None, team_id: int | None = None, subject_rep_id: int | None = None) -> None:
+        subject = subject_rep_id if subject_rep_id is not None else getattr(after or before, "rep_id", None)
         records.audit(session, at=self.now(), actor_rep_id=self.actor.id if self.actor else None,
                       actor=self.actor.name if self.actor else "local owner", subject_rep_id=subject,
                       subject_team_id=team_id, entity=entity, entity_id=entity_id, action=action, before=before,

@@ -55,9 +55,13 @@ class ExchangeService(AccessRules):
                 book = queries.targets(session, period)
                 teams = dict(queries.all_teams(session))
                 names = {p.id: p.name for p in people}
+                # team defaults only of teams whose people are exported (a rep: their own team's)
+                shown_teams = {p.team_id for p in people}
                 header = ["rep", "team", "kpi", "period", "value"]
                 rows: list[list[object]] = []
                 for team_id, values in sorted(book.by_team.items()):
+                    if team_id not in shown_teams and not self._is_admin():
+                        continue
                     if team is None or teams.get(team_id, "").lower() == team.lower():
                         rows += [["", teams.get(team_id, ""), k, period.label, v] for k, v in sorted(values.items())]
                 for rep_id, values in sorted(book.by_rep.items()):

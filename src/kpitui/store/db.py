@@ -11,11 +11,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
+
+from kpitui.domain.errors import DatabaseError
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
@@ -40,25 +44,96 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+def to_url(target: str | Path | URL) -> URL:
+    """A SQLAlchemy URL from a URL, its text, or the Path of a SQLite file (built field by field: a file named
+    `my?db.db` or `sales%20q.db` is that file, not a query string or an escape)."""
+    if isinstance(target, Path):
+        return URL.create("sqlite+pysqlite", database=str(target))
+    try:
+        return make_url(target)
+    except (ArgumentError, ValueError):  # not echoed: it may hold a password
+        raise DatabaseError("the database URL is not one this version understands "
+                            "(dialect+driver://user:password@host/database)") from None
+
+
+def make_engine(url: URL) -> Engine:
+    try:
+        if url.get_backend_name() == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:  # an unknown dialect or a driver that is not installed
+        raise DatabaseError(f"kpitui cannot open {masked(url)}: it has no driver for {url.drivername!r} "
+                            "(sqlite, postgresql+psycopg)") from exc
+    except ArgumentError as exc:
+        raise DatabaseError(f"kpitui cannot open {masked(url)}: {first_line(exc)}") from exc
+
+
+def masked(url: URL) -> str:
+    """The URL as it may be shown: never with its password."""
+    return url.render_as_string(hide_password=True)
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own reason, without the SQL statement, parameters and links SQLAlchemy appends."""
+    reason = getattr(exc, "orig", None) or exc
+    return (str(reason).strip().splitlines() or [type(reason).__name__])[0]
+
+
+BUSY_SQLSTATES = {"55P03", "57014", "40001", "40P01"}  # lock / statement timeout, serialization, deadlock
 
 
 class Database:
     """One database: connections for reading, and write transactions that commit all or nothing."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine = make_engine(url)
+    def __init__(self, url: str | Path | URL) -> None:
+        self.url = to_url(url)  # str(self.url) masks the password
+        self.engine = make_engine(self.url)
         self._open_read = threading.local()
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or None (PostgreSQL, or an in-memory database)."""
+        database = self.url.database
+        return Path(database).absolute() if self.is_sqlite and database and database != ":memory:" else None
+
+    @property
+    def name(self) -> str:
+        """How messages name this database: its file, or its URL without the password."""
+        path = self.sqlite_path
+        return str(path) if path is not None else masked(self.url)
+
+    @contextmanager
+    def guarded(self) -> Iterator[None]:
+        """The database boundary: a driver failure that no caller expects (unreachable server, a file that is
+        not a database, a read-only file system, a lock held too long) becomes one DatabaseError naming the
+        database and the reason, without SQL or password. Constraint and permission errors pass through:
+        callers turn those into messages of their own."""
+        try:
+            yield
+        except (OperationalError, InterfaceError, ArgumentError) as exc:
+            raise self.unusable(exc) from exc
+        except DriverDatabaseError as exc:
+            if type(exc) is not DriverDatabaseError:  # IntegrityError, ProgrammingError ...: the caller's
+                raise
+            raise self.unusable(exc) from exc
+
+    def unusable(self, exc: Exception) -> DatabaseError:
+        sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+        reason = first_line(exc)
+        if sqlstate in BUSY_SQLSTATES or "database is locked" in reason:
+            return DatabaseError(f"the database {self.name} is busy (another session holds a lock): try again")
+        if "not permitted to log in" in reason:  # NOLOGIN: `kpitui people deactivate` locked it
+            return DatabaseError(f"the database login {self.engine.url.username} is locked: its person is "
+                                 "deactivated in kpitui (an admin can reactivate them)")
+        if isinstance(exc, DBAPIError) and "readonly" in reason.replace("-", "").replace(" ", ""):
+            return DatabaseError(f"the database {self.name} is read-only here: {reason}")
+        return DatabaseError(f"cannot use the database {self.name}: {reason}")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -71,7 +146,7 @@ class Database:
         if joined is not None:
             yield joined
             return
-        with self.engine.connect() as conn:
+        with self.guarded(), self.engine.connect() as conn:
             self._open_read.conn = conn
             try:
                 yield conn
@@ -80,6 +155,12 @@ class Database:
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:
+        """A write transaction at the database boundary (see `guarded`)."""
+        with self.guarded(), self._unguarded_transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _unguarded_transaction(self) -> Iterator[Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception. Reads and writes made inside it join it:
         they see the state it locked (and its own changes) without a connection of their own."""
         writing: Connection | None = getattr(self._open_read, "writing", None)
@@ -106,14 +187,15 @@ class Database:
     def run_write(self, work: Callable[[Connection], T], attempts: int = 5) -> T:
         """Run `work` in a write transaction on a Core connection (an ORM session costs a logged activity
         a sixth of its time), retrying when another process still holds the lock."""
-        for attempt in range(attempts):
-            try:
-                with self._transaction() as conn:
-                    return work(conn)
-            except OperationalError as exc:
-                if "locked" not in str(exc).lower() or attempt == attempts - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        with self.guarded():
+            for attempt in range(attempts):
+                try:
+                    with self._unguarded_transaction() as conn:
+                        return work(conn)
+                except OperationalError as exc:
+                    if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:

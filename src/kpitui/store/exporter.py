@@ -2,7 +2,8 @@
 
 A text cell starting with `=`, `+`, `-`, `@`, tab, carriage return or NUL would be run as a formula by Excel,
 LibreOffice or Google Sheets (CSV injection, OWASP); such cells get a leading `'`. Numbers the app formats
-itself (int, float, Decimal values) are written as they are, so `-12.50` stays a number.
+itself (int, float, Decimal values) are written as they are, so `-12.50` stays a number. The guard looks past
+leading spaces and invisible format characters (`\ufeff=HYPERLINK(...)` is still a formula to a spreadsheet).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TextIO
+
+from kpitui.domain.text import visible_start
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -29,7 +32,8 @@ def safe_cell(value: object) -> str:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    risky = text.startswith(FORMULA_STARTS) or visible_start(text).startswith(FORMULA_STARTS)
+    return "'" + text if risky else text
 
 
 def write_csv(rows: Iterable[Sequence[object]], header: Sequence[str], out: TextIO) -> int:

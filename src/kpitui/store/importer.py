@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -39,7 +39,7 @@ from kpitui.domain.inputs import (
     TargetIn,
     field_problems,
 )
-from kpitui.domain.text import clean_text
+from kpitui.domain.text import clean_text, name_key
 from kpitui.store.db import Database, orm_session
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
 
@@ -258,7 +258,8 @@ def _check_mapping(kind: str, mapping: dict[str, str] | None) -> dict[str, str]:
 
 # -- references -------------------------------------------------------------------------------------------------
 class _Directory:
-    """Reps and teams by the names people use for them: a rep by email or by name, case-insensitively."""
+    """Reps and teams by the names people use for them: a rep by email or by name, compared by `name_key`
+    (NFKC, case-folded, invisible characters ignored)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -270,11 +271,11 @@ class _Directory:
 
     def _index(self, rep: Rep) -> None:
         if rep.email:
-            self.reps_by_email[rep.email.lower()] = rep
-        self.reps_by_name[rep.name.lower()].append(rep)
+            self.reps_by_email[name_key(rep.email)] = rep
+        self.reps_by_name[name_key(rep.name)].append(rep)
 
     def rep(self, ref: str, field: str = "rep") -> Rep:
-        key = ref.lower()
+        key = name_key(ref)
         if key in self.reps_by_email:
             return self.reps_by_email[key]
         named = self.reps_by_name.get(key, [])
@@ -294,6 +295,7 @@ class _Directory:
 # -- what each kind writes --------------------------------------------------------------------------------------
 class _Writer:
     references: tuple[str, ...] = ()  # the fields that name a rep, a team or a deal
+    line = 0  # the physical line of the row being checked, for problems that name another line
 
     def __init__(self, session: Session, today: date) -> None:
         self.session = session
@@ -335,6 +337,9 @@ class _RepsWriter(_Writer):
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
         self.links = {(rid, tid) for rid, tid in session.execute(select(TeamManager.rep_id, TeamManager.team_id))}
+        self.emails_in_file: dict[str, int] = {}  # name_key(email) -> first line
+        self.names_in_file: dict[str, tuple[int, str | None]] = {}  # name_key(name) -> (first line, its email)
+        self.logins: dict[str, bool] = {}  # PostgreSQL login role -> may log in, for people (de)activated here
 
     def _team(self, name: str, write: bool) -> Team | None:
         team = self.directory.teams.get(name.lower())
@@ -346,45 +351,93 @@ class _RepsWriter(_Writer):
             self.teams_created += 1
         return team
 
+    def _check_identity(self, item: RepIn, rep: Rep | None) -> None:
+        """One row per email in a file (a second would silently merge into the first), and no name that is
+        another person's email, nor an email that is another person's name: `--as` takes either, and would
+        sign the wrong person in."""
+        name = name_key(item.name)
+        email = name_key(item.email) if item.email else None
+        if email is not None:
+            first = self.emails_in_file.setdefault(email, self.line)
+            if first != self.line:
+                raise _RowProblem("email", f"{clean_text(item.email or '')!r} is also on line {first}: one row "
+                                           "per person (emails are compared ignoring case)")
+            named = [r for r in self.directory.reps_by_name.get(email, []) if r is not rep and r.email != item.email]
+            in_file = self.names_in_file.get(email)
+            if named or (in_file is not None and in_file[1] != item.email):
+                raise _RowProblem("email", f"{clean_text(item.email or '')!r} is another person's name: a "
+                                           "person's email may not be someone else's name")
+        if name != email:
+            owner = self.directory.reps_by_email.get(name)
+            in_file_line = self.emails_in_file.get(name)
+            if (owner is not None and owner is not rep) or (in_file_line is not None and in_file_line != self.line):
+                raise _RowProblem("name", f"{item.name!r} is another person's email: a name may not be an email "
+                                          "someone else signs in with")
+        self.names_in_file.setdefault(name, (self.line, item.email))
+
     def apply(self, item: RepIn, ids: dict[str, int], cells: dict[str, str | None], write: bool) -> None:
         directory = self.directory
-        rep = directory.reps_by_email.get(item.email) if item.email else None
+        rep = directory.reps_by_email.get(name_key(item.email)) if item.email else None
         if rep is None:
             # the same person without an email yet, or (with no email given) the one rep of that name
-            named = [r for r in directory.reps_by_name.get(item.name.lower(), [])
+            named = [r for r in directory.reps_by_name.get(name_key(item.name), [])
                      if item.email is None or r.email is None]
             if len(named) > 1:
                 raise _RowProblem("name", f"{len(named)} reps are named {item.name!r}: add the email to say which")
             rep = named[0] if named else None
+        self._check_identity(item, rep)
         role_given = bool(clean_text(cells.get("role") or ""))
         if not write:
             return
         team = self._team(item.team, write) if item.team else None
         if rep is None:
-            rep = Rep(name=item.name, email=item.email, team_id=team.id if team else None, role=item.role)
+            rep = Rep(name=item.name, email=item.email, team_id=team.id if team else None, role=item.role,
+                      active=item.active is not False)
             self.session.add(rep)
             self.created += 1
         else:
-            old_name = rep.name.lower()
+            old_name = name_key(rep.name)
             rep.name = item.name
             if item.email:
                 rep.email = item.email
-            if team is not None:
+            if team is not None and team.id != rep.team_id:
+                self._leave_team(rep)
                 rep.team_id = team.id
             if role_given:
                 rep.role = item.role
+            if item.active is not None and item.active != rep.active:
+                rep.active = item.active
+                if rep.db_role:
+                    self.logins[rep.db_role] = item.active
             self.updated += 1
-            if old_name != rep.name.lower():
+            if old_name != name_key(rep.name):
                 directory.reps_by_name[old_name] = [r for r in directory.reps_by_name[old_name] if r is not rep]
-                directory.reps_by_name[rep.name.lower()].append(rep)
+                directory.reps_by_name[name_key(rep.name)].append(rep)
         self.session.flush()
         if rep.email:
-            directory.reps_by_email[rep.email] = rep
-        if rep not in directory.reps_by_name[rep.name.lower()]:
-            directory.reps_by_name[rep.name.lower()].append(rep)
+            directory.reps_by_email[name_key(rep.email)] = rep
+        if rep not in directory.reps_by_name[name_key(rep.name)]:
+            directory.reps_by_name[name_key(rep.name)].append(rep)
         if rep.role == "manager" and rep.team_id is not None and (rep.id, rep.team_id) not in self.links:
             self.session.add(TeamManager(rep_id=rep.id, team_id=rep.team_id))
             self.links.add((rep.id, rep.team_id))
+
+    def _leave_team(self, rep: Rep) -> None:
+        """A manager moved by the file stops managing the team they leave (as `kpitui people move`)."""
+        if rep.team_id is not None and (rep.id, rep.team_id) in self.links:
+            self.session.execute(delete(TeamManager).where(TeamManager.rep_id == rep.id,
+                                                           TeamManager.team_id == rep.team_id))
+            self.links.discard((rep.id, rep.team_id))
+
+    def finish(self) -> None:
+        """On PostgreSQL, a person the file deactivates loses LOGIN (and one it reactivates gets it back)."""
+        if not self.logins or self.session.get_bind().dialect.name != "postgresql":
+            return
+        from kpitui.store.postgres_roles import set_login
+
+        connection = self.session.connection()
+        for role_name, allowed in sorted(self.logins.items()):
+            set_login(connection, role_name, allowed)
 
 
 class _DealsWriter(_Writer):
@@ -638,6 +691,7 @@ def import_csv(db: Database, kind: str, path: Path, *, mapping: dict[str, str] |
                                            f"{columns.width} columns; does a value with a comma lack quotes?")
                     continue
                 cells = {name: record[i] if i < len(record) else None for name, i in columns.positions.items()}
+                writer.line = line
                 found = _check_row(model, writer, cells, context, write=not problems)
                 for name, message in sorted(found, key=lambda problem: order.get(problem[0], -1)):
                     problems.add(line, name, message, columns.sources.get(name))

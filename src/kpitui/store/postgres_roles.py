@@ -92,3 +92,20 @@ def provision_login(session: Connection, rep_id: int, rep_role: str, role_name: 
                                "`kpitui grant` connected as the owner of the kpitui tables, with CREATEROLE") from exc
         raise
     return group
+
+
+def set_login(session: Connection, role_name: str, allowed: bool) -> None:
+    """LOGIN or NOLOGIN for a person's role: a deactivated person cannot connect at all (row-level security
+    already gives an inactive person's open sessions nothing: kpitui_current_rep() requires `active`)."""
+    exists = session.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": role_name}).first()
+    if exists is None:
+        return  # dropped outside kpitui: nothing can sign in with it
+    ident, _ = _quote(session, role_name)
+    try:
+        session.exec_driver_sql(f"ALTER ROLE {ident} {'LOGIN' if allowed else 'NOLOGIN'}")
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise AccessDenied(f"the database refused to {'unlock' if allowed else 'lock'} the login role "
+                               f"{role_name!r}: run this connected as the owner of the kpitui tables, with "
+                               "CREATEROLE; nothing was changed") from exc
+        raise

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kpitui.domain.errors import KpituiError
+from kpitui.domain.text import name_key
 from kpitui.services import Kpitui
 from kpitui.ui.show import plain, problem
 
@@ -30,8 +31,8 @@ class Person:
     ref: str  # as stored, to sign in with
 
     def matches(self, query: str) -> bool:
-        folded = query.casefold().strip()
-        return not folded or folded in self.name.casefold() or folded in self.team.casefold()
+        folded = name_key(query)  # as names are compared everywhere: NFKC, case-folded
+        return not folded or folded in name_key(self.name) or folded in name_key(self.team)
 
 
 class RepPicker(Screen[None]):
@@ -86,7 +87,7 @@ class RepPicker(Screen[None]):
         self._fill(self.query_one("#picker-filter", Input).value)
         if not self.people:
             self._show_problem(f"Nobody here yet: {self.svc.db.url} has no reps. Add them with "
-                               "`kpitui import reps FILE` (name, email, team, role), or try `kpitui demo`.")
+                               "`kpitui import reps FILE` (name, email, team, role, active), or try `kpitui demo`.")
 
     @on(Input.Changed, "#picker-filter")
     def _filter(self, event: Input.Changed) -> None:
