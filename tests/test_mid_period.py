@@ -153,7 +153,7 @@ def test_scorecard_json_carries_the_mid_period_fields(db: Database, ada: int, mo
     import test_cli
 
     monkeypatch.setitem(test_cli.ENV, "KPITUI_NOW", "2026-11-04T10:00:00+01:00")
-    url = db.url
+    url = str(db.url.database) if db.is_sqlite else db.url.render_as_string(hide_password=False)
     data = json.loads(kpitui(url, "scorecard", "--rep", "Ada Ames", "--period", "2026-11", "--format",
                              "json").stdout)
     assert data["phase"] == "in progress"
