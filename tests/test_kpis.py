@@ -168,18 +168,24 @@ def test_scorecard_targets_attainment_pace_and_score(db: Database, north: dict[s
     line = {item.key: item for item in card.lines}
     assert line["revenue"].target == Decimal("1000")  # own target beats the team default 3000
     assert line["revenue"].attainment == pytest.approx(1.5005)
-    # pace: 10 of 31 days elapsed
-    assert line["conversations"].projected == pytest.approx(3 / (10 / 31))
-    assert line["conversations"].status == "ahead"  # projected 9.3 vs target 4
+    # pace by working days: Saturday 10 October, 7 of October's 22 working days begun
+    assert line["conversations"].projected == pytest.approx(3 * 22 / 7)
+    assert line["conversations"].status == "ahead"  # projected 9.4 vs target 4
     assert line["win_rate"].projected == pytest.approx(2 / 3)  # ratios are not projected
     # lower is better: attainment = target / actual
     assert line["cycle_days"].attainment == pytest.approx(20 / 28.5)
     assert line["cycle_days"].status == "behind"
+    # like for like: 1–10 September had no revenue (Delta closed on the 15th), so no change yet
     assert line["revenue"].previous == Decimal("300.00")
-    assert line["revenue"].change == pytest.approx((1500.50 - 300) / 300)
+    assert line["revenue"].previous_to_date == Decimal("0.00")
+    assert line["revenue"].change is None
+    # once October is over, the change is against the whole of September
+    over = service(db, now=local(2026, 11, 20, 12)).scorecard(OCT, "ada@example.com")
+    assert over.line("revenue").previous_to_date == Decimal("300.00")
+    assert over.line("revenue").change == pytest.approx((1500.50 - 300) / 300)
     # a ratio's change is the difference in points: win rate 100 % in September (1 of 1), 67 % in October
-    assert line["win_rate"].previous == 1.0
-    assert line["win_rate"].change == pytest.approx(2 / 3 - 1)
+    assert over.line("win_rate").previous == 1.0
+    assert over.line("win_rate").change == pytest.approx(2 / 3 - 1)
     # score over the default scorecard KPIs with a target: conversations 3/4, meetings 3/2 -> 1.5, new_opps
     # (no target, skipped), revenue 1.5005 -> capped 1.5
     assert card.score == pytest.approx((0.75 + 1.5 + 1.5) / 3)

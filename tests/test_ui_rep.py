@@ -66,7 +66,8 @@ async def test_home_shows_who_the_period_and_the_scorecard(db: Database, build: 
         assert "pace" in tile(app, "conversations")
         assert tile(app, "meetings").startswith("1 / 4")
         assert tile(app, "revenue").startswith("3.0k / 5.0k")
-        assert "▲ 50%" in tile(app, "conversations")  # 3 vs 2 last week
+        # like for like: Monday–Wednesday against last Monday–Wednesday (3 vs 1), not the whole of last week (2)
+        assert "▲ 200% vs 12–14 Oct (1)" in tile(app, "conversations")
 
 
 async def test_period_keys_step_and_change_kind(db: Database, build: Builder) -> None:

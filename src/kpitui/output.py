@@ -57,24 +57,50 @@ def leaderboard_table(board: Leaderboard, for_csv: bool) -> Tabular:
                    text_columns=(1, 2))
 
 
+def status_word(card: Scorecard, status: str | None) -> str:
+    """The pace column: the status, or 'not started' for a period that has not begun (never 'behind')."""
+    return "not started" if card.phase == "not started" else status or MISSING
+
+
 def scorecard_table(card: Scorecard, for_csv: bool) -> Tabular:
-    header = ["key", "label", "value", "target", "attainment", "projected", "status", "previous", "change"] \
-        if for_csv else ["KPI", "Value", "Target", "Attain.", "Projected", "Pace", "Previous", "Change"]
+    """Change compares like for like: while the period runs, the 'Previous' column is the previous period over
+    the same elapsed days (previous_to_date), and 'Due today' says what is still needed today to be on pace."""
+    running = card.phase == "in progress"
+    header = ["key", "label", "value", "target", "attainment", "projected", "status", "previous",
+              "previous_to_date", "change", "due_today", "per_day_left"] if for_csv else \
+        ["KPI", "Value", "Target", "Attain.", "Projected", "Pace", "Prev. to date" if running else "Previous",
+         "Change", *(["Due today"] if running else [])]
     rows: list[list[object]] = []
     for line in card.lines:
         unit = KPIS[line.key].unit
         if for_csv:
             rows.append([line.key, line.label, json_number(line.value, unit), json_number(line.target, unit),
                          json_number(line.attainment), json_number(line.projected, unit), line.status or "",
-                         json_number(line.previous, unit), json_number(line.change)])
+                         json_number(line.previous, unit), json_number(line.previous_to_date, unit),
+                         json_number(line.change), json_number(line.due_today, unit),
+                         json_number(line.per_day_left, unit)])
         else:
             label = f"★ {line.label}" if line.in_scorecard else f"  {line.label}"
+            compared = line.previous_to_date if card.phase != "not started" else None
             rows.append([label, format_kpi(line.key, line.value),
                          format_kpi(line.key, line.target) if line.target is not None else MISSING,
-                         _percent(line.attainment), format_kpi(line.key, line.projected), line.status or MISSING,
-                         format_kpi(line.key, line.previous), format_change(line.change, line.key)])
+                         _percent(line.attainment), format_kpi(line.key, line.projected),
+                         status_word(card, line.status), format_kpi(line.key, compared),
+                         format_change(line.change, line.key),
+                         *([format_kpi(line.key, line.due_today)] if running else [])])
     title = f"Scorecard · {card.rep} ({card.team or 'no team'}) · {card.period.label} · score {_percent(card.score)}"
-    return Tabular(title, header, rows, notes=["★ = in the scorecard score"] if not for_csv else [])
+    notes = [] if for_csv else ["★ = in the scorecard score", *_progress_notes(card)]
+    return Tabular(title, header, rows, notes=notes)
+
+
+def _progress_notes(card: Scorecard) -> list[str]:
+    if card.phase == "not started":
+        return [f"{card.period.label} has not started: no pace, status or change yet"]
+    if card.phase == "in progress" and card.elapsed is not None and card.compared_with is not None:
+        days = card.elapsed
+        return [f"Pace by working days: {days.done} of {days.total} begun, {days.left} left (today included); "
+                f"change against {card.compared_with.label}"]
+    return []
 
 
 def funnel_table(report: FunnelReport, for_csv: bool) -> Tabular:

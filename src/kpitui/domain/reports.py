@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpitui.domain.calendar import Elapsed
 from kpitui.domain.diagnosis import Finding
 from kpitui.domain.kpis import KPIS, KpiValue
 from kpitui.domain.periods import Period
-from kpitui.domain.scoring import FunnelStep, Status
+from kpitui.domain.scoring import FunnelStep, Phase, Status, Tone, value_tone
 from kpitui.domain.targets import Resolved
 
 
@@ -39,8 +40,9 @@ class LeaderboardRow:
     kpis: dict[str, KpiValue]
     targets: dict[str, Decimal] = field(default_factory=dict)
     attainment: dict[str, float | None] = field(default_factory=dict)
-    previous: dict[str, KpiValue] = field(default_factory=dict)
+    previous: dict[str, KpiValue] = field(default_factory=dict)  # what the arrows compare with: like for like
     target_sources: dict[str, str] = field(default_factory=dict)  # rep | team | derived:2026-Q4
+    score_tone: Tone = "none"
 
     def as_json(self) -> dict[str, object]:
         return {"rank": self.rank, "rep": self.rep, "team": self.team, "score": json_number(self.score),
@@ -55,6 +57,16 @@ class Leaderboard:
     rows: list[LeaderboardRow]
     totals: dict[str, KpiValue]
     previous_totals: dict[str, KpiValue] = field(default_factory=dict)
+    phase: Phase = "over"
+    elapsed: Elapsed | None = None
+
+    def tone(self, row: LeaderboardRow, key: str) -> Tone:
+        """A cell's tone, worked out for the cells shown only (an admin's board has ~500 rows × 22 KPIs)."""
+        if key == "score":
+            return row.score_tone
+        if self.elapsed is None:
+            return "none"
+        return value_tone(key, row.kpis.get(key), row.targets.get(key), self.elapsed, self.phase)
 
     def as_json(self) -> dict[str, object]:
         return {"period": self.period.as_json(), "team": self.team, "sort": self.sort,
@@ -70,17 +82,25 @@ class ScorecardLine:
     attainment: float | None
     projected: KpiValue
     status: Status | None
-    previous: KpiValue
-    change: float | None
+    previous: KpiValue  # the whole previous period
+    change: float | None  # against previous_to_date
     in_scorecard: bool
     target_source: str | None = None  # rep | team | derived:2026-Q4 (domain/targets.py); None without a target
+    previous_to_date: KpiValue = None  # like for like: the previous period over the same elapsed days
+    due_today: KpiValue = None  # still needed by the end of today to be on pace
+    per_day_left: KpiValue = None  # still needed per working day left, today included
+    tone: Tone = "none"
 
     def as_json(self) -> dict[str, object]:
         unit = KPIS[self.key].unit
         return {"key": self.key, "label": self.label, "value": json_number(self.value, unit),
                 "target": json_number(self.target, unit), "attainment": json_number(self.attainment),
                 "projected": json_number(self.projected, unit), "status": self.status,
-                "previous": json_number(self.previous, unit), "change": json_number(self.change),
+                "previous": json_number(self.previous, unit),
+                "previous_to_date": json_number(self.previous_to_date, unit),
+                "change": json_number(self.change),
+                "due_today": json_number(self.due_today, unit),
+                "per_day_left": json_number(self.per_day_left, unit),
                 "in_scorecard": self.in_scorecard, "target_source": self.target_source}
 
 
@@ -92,12 +112,19 @@ class Scorecard:
     period: Period
     score: float | None
     lines: list[ScorecardLine]
+    phase: Phase = "over"
+    elapsed: Elapsed | None = None  # working days of the period: begun (today included), all, left
+    compared_with: Period | None = None  # the previous period's like-for-like span; None before the period begins
 
     def line(self, key: str) -> ScorecardLine:
         return next(line for line in self.lines if line.key == key)
 
     def as_json(self) -> dict[str, object]:
-        return {"rep": self.rep, "team": self.team, "period": self.period.as_json(),
+        days = self.elapsed
+        return {"rep": self.rep, "team": self.team, "period": self.period.as_json(), "phase": self.phase,
+                "working_days": None if days is None else {"begun": days.done, "total": days.total,
+                                                           "left": days.left},
+                "compared_with": None if self.compared_with is None else self.compared_with.as_json(),
                 "score": json_number(self.score), "kpis": [line.as_json() for line in self.lines]}
 
 

@@ -5,20 +5,30 @@ Pure functions over values the store computed; no SQL here.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
+from fractions import Fraction
 from typing import Literal, TypeVar
 
+from kpitui.domain.calendar import Elapsed
 from kpitui.domain.kpis import FUNNEL_STEPS, KPIS, KpiValue
 from kpitui.domain.periods import Period
 
 Status = Literal["ahead", "on track", "behind"]
+Phase = Literal["not started", "in progress", "over"]
+# How a value reads, whatever draws it: `good` (ahead, or target met), `steady` (on track), `close` (a finished
+# period missed by less than 20 %), `poor` (behind, or missed), `none` (nothing to judge). The UI maps it to colour.
+Tone = Literal["good", "steady", "close", "poor", "none"]
 MAX_ATTAINMENT_IN_SCORE = 1.5
 AHEAD_AT = 1.05
 ON_TRACK_AT = 0.95
+MET_AT = 1.0
+CLOSE_AT = 0.8
+RANK_DECIMALS = 4
 
 T = TypeVar("T")
 
@@ -33,20 +43,28 @@ def attainment(key: str, actual: KpiValue, target: Decimal | None) -> float | No
     return target_f / actual_f if actual_f else None
 
 
-def projected(key: str, actual: KpiValue, period: Period, today: date) -> KpiValue:
-    """The value at the end of the period if the pace so far holds (cumulative KPIs only)."""
-    if actual is None or not KPIS[key].cumulative:
-        return actual
-    elapsed = period.elapsed_fraction(today)
-    if elapsed <= 0:
+def phase(period: Period, today: date) -> Phase:
+    if today < period.start:
+        return "not started"
+    return "over" if today >= period.end else "in progress"
+
+
+def projected(key: str, actual: KpiValue, elapsed: Elapsed) -> KpiValue:
+    """The value at the end of the period if the pace so far holds: cumulative KPIs grow by working days
+    (`WorkCalendar.elapsed`); others stay as they are. None before the first day that counts has begun (a
+    period not started, or a Sunday the 1st): nothing has been measured yet."""
+    if actual is None or elapsed.done <= 0:
         return None
-    if elapsed >= 1:
+    if not KPIS[key].cumulative or elapsed.done >= elapsed.total:
         return actual
-    value = Decimal(str(actual)) / Decimal(str(elapsed))
+    value = Decimal(str(actual)) * elapsed.total / elapsed.done
     return value.quantize(Decimal("0.01")) if isinstance(actual, Decimal) else float(value)
 
 
-def pace_status(key: str, projection: KpiValue, target: Decimal | None) -> Status | None:
+def pace_status(key: str, projection: KpiValue, target: Decimal | None, elapsed: Elapsed) -> Status | None:
+    """ahead / on track / behind from the projection; None without a target or before any day counted."""
+    if elapsed.done <= 0:
+        return None
     ratio = attainment(key, projection, target)
     if ratio is None:
         if target is not None and projection is None and KPIS[key].higher_is_better:
@@ -57,6 +75,83 @@ def pace_status(key: str, projection: KpiValue, target: Decimal | None) -> Statu
     if ratio >= ON_TRACK_AT:
         return "on track"
     return "behind"
+
+
+def tone(status: Status | None, attained: float | None, when: Phase) -> Tone:
+    """The one rule for colouring a value: by pace (status) while the period runs, by attainment once it is
+    over (met at 100 %, close from 80 %), nothing before it starts. A rep at 30 % on day 3 of 21 is on pace."""
+    if when == "in progress":
+        return {"ahead": "good", "on track": "steady", "behind": "poor"}.get(status or "", "none")  # type: ignore[return-value]
+    if when == "over" and attained is not None:
+        return "good" if attained >= MET_AT else "close" if attained >= CLOSE_AT else "poor"
+    return "none"
+
+
+def value_tone(key: str, value: KpiValue, target: Decimal | None, elapsed: Elapsed, when: Phase) -> Tone:
+    """The tone of one KPI value against its target on a day of its period (`tone` over its pace status)."""
+    status = pace_status(key, projected(key, value, elapsed), target, elapsed)
+    return tone(status, attainment(key, value, target), when)
+
+
+def score_tone(attainments: Mapping[str, float | None], projections: Mapping[str, float | None],
+               targets: Mapping[str, Decimal | None], weights: Mapping[str, Decimal], when: Phase) -> Tone:
+    """The score's colour: while the period runs, the score the projections would give (its pace), read as a
+    status; once over, the score itself as an attainment."""
+    if when == "in progress":
+        pace = scorecard_score(projections, targets, weights)
+        if pace is None:
+            return "none"
+        status: Status = "ahead" if pace >= AHEAD_AT else "on track" if pace >= ON_TRACK_AT else "behind"
+        return tone(status, None, when)
+    return tone(None, scorecard_score(attainments, targets, weights), when)
+
+
+def like_for_like(period: Period, today: date) -> Period | None:
+    """The span of the previous period that `period` compares with on `today` (DESIGN.md section 3): its first
+    d calendar days while `period` runs (d = days of `period` up to and including today), the whole previous
+    period once `period` is over or when d reaches its length; None before `period` begins (no comparison)."""
+    when = phase(period, today)
+    previous = period.previous()
+    if when == "not started":
+        return None
+    days = (today - period.start).days + 1
+    if when == "over" or days >= previous.days:
+        return previous
+    return Period.between(previous.start, previous.start + timedelta(days=days - 1))
+
+
+def due_today(key: str, actual: KpiValue, target: Decimal | None, elapsed: Elapsed,
+              when: Phase) -> KpiValue:
+    """What is still needed by the end of today to be on pace: max(0, ⌈target × elapsed working fraction −
+    actual⌉), for cumulative higher-is-better KPIs with a target in a period in progress (None otherwise).
+    Counts round up to whole units, money up to the cent. Exact arithmetic: 21 × 3/21 is 3, not 3.0000000001."""
+    if not _takes_effort(key, target, when) or actual is None or not elapsed.total:
+        return None
+    assert target is not None
+    gap = Fraction(target) * elapsed.done / elapsed.total - Fraction(Decimal(str(actual)))
+    if gap <= 0:
+        return Decimal("0.00") if KPIS[key].unit == "money" else 0
+    if KPIS[key].unit == "money":
+        cents = Decimal(gap.numerator) / Decimal(gap.denominator)
+        return cents.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return math.ceil(gap)
+
+
+def per_day_left(key: str, actual: KpiValue, target: Decimal | None, elapsed: Elapsed,
+                 when: Phase) -> KpiValue:
+    """max(0, target − actual) / working days left (today included); None when no day is left to work in."""
+    if not _takes_effort(key, target, when) or actual is None or elapsed.left <= 0:
+        return None
+    assert target is not None
+    gap = max(Decimal(0), target - Decimal(str(actual)))
+    if KPIS[key].unit == "money":
+        return (gap / elapsed.left).quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return float(gap / elapsed.left)
+
+
+def _takes_effort(key: str, target: Decimal | None, when: Phase) -> bool:
+    kpi = KPIS[key]
+    return target is not None and when == "in progress" and kpi.cumulative and kpi.higher_is_better
 
 
 def change(key: str, current: KpiValue, previous: KpiValue) -> float | None:
@@ -89,21 +184,27 @@ def scorecard_score(attainments: Mapping[str, float | None], targets: Mapping[st
 
 def competition_ranks(items: Sequence[T], value: Callable[[T], float | int | Decimal | None],
                       name: Callable[[T], str], higher_is_better: bool = True) -> list[tuple[int | None, T]]:
-    """Standard competition ranking (1, 2, 2, 4); items without a value sort last, unranked; ties by name."""
-    with_value = [i for i in items if value(i) is not None]
-    without = sorted((i for i in items if value(i) is None), key=lambda i: name(i).casefold())
+    """Standard competition ranking (1, 2, 2, 4) on values as shown: rounded to 4 decimals, so two scores that
+    both read 58 % but differ in float noise rank equal. Items without a value sort last, unranked; ties by name."""
+    shown = {id(i): as_ranked(value(i)) for i in items}
+    with_value = [i for i in items if shown[id(i)] is not None]
+    without = sorted((i for i in items if shown[id(i)] is None), key=lambda i: name(i).casefold())
     sign = -1 if higher_is_better else 1
-    ordered = sorted(with_value, key=lambda i: (sign * float(value(i)), name(i).casefold()))  # type: ignore[arg-type]
+    ordered = sorted(with_value, key=lambda i: (sign * shown[id(i)], name(i).casefold()))  # type: ignore[operator]
     ranked: list[tuple[int | None, T]] = []
     previous_value: object = object()
     rank = 0
     for position, item in enumerate(ordered, start=1):
-        if value(item) != previous_value:
+        if shown[id(item)] != previous_value:
             rank = position
-            previous_value = value(item)
+            previous_value = shown[id(item)]
         ranked.append((rank, item))
     ranked.extend((None, i) for i in without)
     return ranked
+
+
+def as_ranked(value: float | int | Decimal | None) -> float | None:
+    return None if value is None else round(float(value), RANK_DECIMALS)
 
 
 def median(values: Sequence[float | int | Decimal | None]) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kpitui.domain.diagnosis import activity_volume, diagnose
@@ -23,12 +23,18 @@ from kpitui.domain.scoring import (
     attainment,
     change,
     competition_ranks,
+    due_today,
     funnel_steps,
+    like_for_like,
     median,
     median_funnel,
     pace_status,
+    per_day_left,
+    phase,
     projected,
+    score_tone,
     scorecard_score,
+    tone,
 )
 from kpitui.services.access import AccessRules
 from kpitui.services.core import one_snapshot
@@ -54,6 +60,23 @@ class TeamKpis:
     def totals(self) -> dict[str, KpiValue]:
         return compute_kpis(summed(list(self.inputs.values())))
 
+    def with_previous_revenue(self, cents: dict[int, int]) -> TeamKpis:
+        """The same KPIs with revenue growth measured against `cents` (per rep) instead of the whole previous
+        period's revenue."""
+        inputs = {rid: replace(x, previous_revenue_cents=cents.get(rid, 0)) for rid, x in self.inputs.items()}
+        return replace(self, inputs=inputs, kpis={rid: compute_kpis(x) for rid, x in inputs.items()})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A period beside the previous one, like for like (DESIGN.md section 3): `to_date` is the previous period's
+    span of the same elapsed calendar days while `current` runs, the whole previous period once it is over, None
+    before it begins. Change and the ▲▼ arrows compare with `to_date`."""
+
+    previous: TeamKpis
+    current: TeamKpis
+    to_date: TeamKpis | None
+
 
 class ReportService(AccessRules):
     def team_kpis(self, period: Period, reps: Sequence[RepRow]) -> TeamKpis:
@@ -62,7 +85,41 @@ class ReportService(AccessRules):
     def kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
                    only: Sequence[str] | None = None) -> list[TeamKpis]:
         """KPIs of `reps` for contiguous periods, oldest first, in one handful of queries (fewer with `only`:
-        then only those KPIs are right, and the score is not: it is computed with the default weights)."""
+        then only those KPIs are right, and the score is not: it is computed with the default weights).
+        Revenue growth of a period in progress is like for like (one more statement for that period)."""
+        series = self._kpi_series(periods, reps, only)
+        if only is not None and "revenue_growth" not in only:
+            return series
+        return [self._growth_like_for_like(group, reps) for group in series]
+
+    def comparison(self, period: Period, reps: Sequence[RepRow]) -> Comparison:
+        """`period` and the previous one, with the previous period's like-for-like span: one more handful of
+        statements while `period` runs, none otherwise."""
+        previous, current = self._kpi_series([period.previous(), period], reps)
+        span = like_for_like(period, self.today())
+        if span is None or span == previous.period:
+            to_date = previous if span else None
+        else:
+            to_date = self._kpi_series([span], reps)[0]
+            # a partial span's own growth would be against the days just before it: not a figure anyone reads
+            to_date = to_date.with_previous_revenue({})
+        return Comparison(previous, self._growth_like_for_like(current, reps, to_date), to_date)
+
+    def _growth_like_for_like(self, group: TeamKpis, reps: Sequence[RepRow],
+                              to_date: TeamKpis | None = None) -> TeamKpis:
+        """Revenue growth is a change vs the previous period, so it follows the like-for-like rule: while the
+        period runs, against the previous period's revenue over the same elapsed days; none before it begins."""
+        span = like_for_like(group.period, self.today())
+        if span == group.period.previous():
+            return group
+        if span is None:
+            return group.with_previous_revenue({})
+        if to_date is None or to_date.period != span:
+            to_date = self._kpi_series([span], reps, ["revenue"])[0]
+        return group.with_previous_revenue({rid: x.revenue_cents for rid, x in to_date.inputs.items()})
+
+    def _kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
+                    only: Sequence[str] | None = None) -> list[TeamKpis]:
         with self.db.read() as session:
             series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only,
                                         self.calendar)
@@ -83,30 +140,34 @@ class ReportService(AccessRules):
         with self.db.read() as session:
             reps = queries.reps_in_scope(session, team_ids)
         if with_previous:
-            previous, current = self.kpi_series([period.previous(), period], reps)
+            compared = self.comparison(period, reps)
+            current, before = compared.current, compared.to_date
         else:
-            previous, current = None, self.team_kpis(period, reps)
+            current, before = self.team_kpis(period, reps), None
+        today = self.today()
+        elapsed, when = self.calendar.elapsed(period, today), phase(period, today)
         rows = []
         for rep in reps:
-            kpis, targets = current.kpis[rep.id], current.targets[rep.id]
+            kpis, targets, weights = current.kpis[rep.id], current.targets[rep.id], current.weights[rep.id]
             attained = {key: attainment(key, kpis[key], targets.get(key)) for key in KPIS}
+            paced = {key: attainment(key, projected(key, kpis[key], elapsed), targets.get(key)) for key in weights}
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
-                score=scorecard_score(attained, targets, current.weights[rep.id]), kpis=kpis, targets=targets,
-                attainment=attained, previous=previous.kpis[rep.id] if previous else {},
-                target_sources=current.target_sources.get(rep.id, {})))
+                score=scorecard_score(attained, targets, weights), kpis=kpis, targets=targets,
+                attainment=attained, previous=before.kpis[rep.id] if before else {},
+                target_sources=current.target_sources.get(rep.id, {}),
+                score_tone=score_tone(attained, paced, targets, weights, when)))
         higher = True if sort == "score" else KPIS[sort].higher_is_better
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
                                    lambda r: r.rep, higher)
         rows = [LeaderboardRow(**{**row.__dict__, "rank": rank}) for rank, row in ranked]
-        return Leaderboard(period, team_name, sort, rows, current.totals,
-                           previous.totals if previous else {})
+        return Leaderboard(period, team_name, sort, rows, current.totals, before.totals if before else {},
+                           phase=when, elapsed=elapsed)
 
     @one_snapshot
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
         person = self._rep_for_detail(rep)
-        previous, current = self.kpi_series([period.previous(), period], [person])
-        return self._scorecard(person, previous, current)
+        return self._scorecard(person, self.comparison(period, [person]))
 
     @one_snapshot
     def history(self, period: Period, keys: Sequence[str], rep: str | None = None,
@@ -124,28 +185,36 @@ class ReportService(AccessRules):
         """A rep's scorecard and funnel together: one handful of queries over the rep's team for both."""
         person = self._rep_for_detail(rep)
         members = self._team_of(person)
-        previous, current = self.kpi_series([period.previous(), period], members)
-        return self._scorecard(person, previous, current), self._rep_funnel(person, members, current)
+        compared = self.comparison(period, members)
+        return self._scorecard(person, compared), self._rep_funnel(person, members, compared.current)
 
-    def _scorecard(self, person: RepRow, previous: TeamKpis, current: TeamKpis) -> Scorecard:
+    def _scorecard(self, person: RepRow, compared: Comparison) -> Scorecard:
+        current = compared.current
         period = current.period
-        kpis, before, targets = current.kpis[person.id], previous.kpis[person.id], current.targets[person.id]
+        kpis, before, targets = current.kpis[person.id], compared.previous.kpis[person.id], current.targets[person.id]
+        to_date = compared.to_date.kpis[person.id] if compared.to_date else None
         weights = current.weights[person.id]
         today = self.today()
+        elapsed, when = self.calendar.elapsed(period, today), phase(period, today)
         lines = []
         ordered = [*weights, *(k.key for k in CATALOGUE if k.key not in weights)]
         for key in ordered:
-            target = targets.get(key)
-            projection = projected(key, kpis[key], period, today)
+            target, value = targets.get(key), kpis[key]
+            projection = projected(key, value, elapsed)
+            status = pace_status(key, projection, target, elapsed)
+            attained = attainment(key, value, target)
+            against = to_date[key] if to_date is not None else None
             lines.append(ScorecardLine(
-                key=key, label=kpi(key).label, value=kpis[key], target=target,
-                attainment=attainment(key, kpis[key], target), projected=projection,
-                status=pace_status(key, projection, target), previous=before[key],
-                change=change(key, kpis[key], before[key]), in_scorecard=key in weights,
-                target_source=current.target_sources.get(person.id, {}).get(key)))
-        attained = {line.key: line.attainment for line in lines}
+                key=key, label=kpi(key).label, value=value, target=target, attainment=attained,
+                projected=projection, status=status, previous=before[key],
+                change=change(key, value, against) if to_date is not None else None, in_scorecard=key in weights,
+                target_source=current.target_sources.get(person.id, {}).get(key),
+                previous_to_date=against, due_today=due_today(key, value, target, elapsed, when),
+                per_day_left=per_day_left(key, value, target, elapsed, when), tone=tone(status, attained, when)))
+        attained_by_key = {line.key: line.attainment for line in lines}
         return Scorecard(person.id, person.name, person.team, period,
-                         scorecard_score(attained, targets, weights), lines)
+                         scorecard_score(attained_by_key, targets, weights), lines, phase=when, elapsed=elapsed,
+                         compared_with=compared.to_date.period if compared.to_date else None)
 
     @one_snapshot
     def funnel(self, period: Period, rep: str | None = None, team: str | None = None) -> FunnelReport:

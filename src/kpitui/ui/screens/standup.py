@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
 from kpitui.domain.periods import Period
 from kpitui.domain.reports import FunnelReport, Scorecard, ScorecardLine
+from kpitui.domain.scoring import Phase
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui.lineup import RepRef
@@ -35,14 +36,12 @@ def big_number(line: ScorecardLine) -> str:
     return format_kpi(line.key, line.value, compact=True)
 
 
-def attainment_class(attainment: float | None) -> str:
-    if attainment is None:
-        return "-none"
-    return "-good" if attainment >= 1 else "-close" if attainment >= 0.8 else "-low"
+TONE_CLASS = {"good": "-good", "steady": "-steady", "close": "-close", "poor": "-low", "none": "-none"}
 
 
 class StandupTile(Vertical):
-    """One scorecard KPI: label, the value in big digits, 'of TARGET · ATTAINMENT'."""
+    """One scorecard KPI: label, the value in big digits, 'of TARGET · ATTAINMENT · PACE'. The colour is the
+    line's tone: pace while the period runs, attainment once it is over."""
 
     def __init__(self, key: str, label: str) -> None:
         super().__init__(id=f"standup-{key}", classes="standup-tile")
@@ -53,15 +52,17 @@ class StandupTile(Vertical):
         yield Digits("", classes="standup-digits")
         yield Static(classes="standup-target", markup=False)
 
-    def show(self, line: ScorecardLine) -> None:
+    def show(self, line: ScorecardLine, phase: Phase = "over") -> None:
         self.query_one(Digits).update(big_number(line))
         target = MISSING if line.target is None else format_kpi(line.key, line.target, compact=True)
         if (line.target_source or "").startswith("derived:"):
             target = "≈" + target
+        pace = "not started" if phase == "not started" else line.status if phase == "in progress" else None
         self.query_one(".standup-target", Static).update(
-            Content.assemble(("of ", ""), (target, "bold"), (" · ", ""), (format_ratio(line.attainment), "bold")))
-        for name in ("-good", "-close", "-low", "-none"):
-            self.set_class(name == attainment_class(line.attainment), name)
+            Content.assemble(("of ", ""), (target, "bold"), (" · ", ""), (format_ratio(line.attainment), "bold"),
+                             *((" · ", ""), (pace, "bold")) if pace else ()))
+        for name in TONE_CLASS.values():
+            self.set_class(name == TONE_CLASS[line.tone], name)
 
 
 class Standup(Screen[int | None]):
@@ -144,7 +145,7 @@ class Standup(Screen[int | None]):
             shown = [StandupTile(line.key, line.label) for line in lines]
             await tiles.mount_all(shown)
         for tile, line in zip(shown, lines, strict=True):
-            tile.show(line)
+            tile.show(line, message.card.phase)
         self.query_one(FunnelTable).report = message.funnel
         diagnosis = self.query_one("#standup-diagnosis", Static)
         if message.funnel.diagnosis:

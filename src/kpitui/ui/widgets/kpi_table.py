@@ -8,8 +8,7 @@ from textual.widgets import DataTable
 
 from kpitui.domain.formatting import MISSING, format_change, format_kpi, format_ratio
 from kpitui.domain.reports import Scorecard
-
-STATUS_STYLE = {"ahead": "green", "on track": "blue", "behind": "red"}
+from kpitui.ui.widgets.leaderboard_table import tone_style
 
 
 class KpiTable(DataTable[Text]):
@@ -35,8 +34,9 @@ class KpiTable(DataTable[Text]):
                      justify="right"),
                 Text(format_ratio(line.attainment), justify="right"),
                 Text(format_kpi(line.key, line.projected, compact=True), justify="right"),
-                Text(line.status or MISSING, style=STATUS_STYLE.get(line.status or "", "")),
-                Text(format_kpi(line.key, line.previous, compact=True), justify="right"),
+                Text("not started" if card.phase == "not started" else line.status or MISSING,
+                     style=tone_style(line.tone)),
+                Text(format_kpi(line.key, line.previous_to_date, compact=True), justify="right"),
                 Text(format_change(line.change, line.key), justify="right"),
                 key=line.key,
             )

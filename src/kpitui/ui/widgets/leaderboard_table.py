@@ -1,6 +1,7 @@
-"""The team leaderboard as a DataTable: rank, rep, score and KPI columns, each value coloured by attainment
-(green at target, amber from 80 %, red below) with an arrow against the previous period, and the team totals
-as the last row (from the service's totals: summed counts, never an average of the rows)."""
+"""The team leaderboard as a DataTable: rank, rep, score and KPI columns, each value coloured by its tone (by
+pace while the period runs: ahead green, on track cyan, behind red; by attainment once it is over: green at
+target, amber from 80 %, red below) with an arrow against the previous period like for like, and the team
+totals as the last row (from the service's totals: summed counts, never an average of the rows)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable
 from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS, KpiValue
 from kpitui.domain.reports import Leaderboard, LeaderboardRow
+from kpitui.domain.scoring import Tone
 from kpitui.ui.show import user_text
 
 TOTAL_KEY = "__total__"
@@ -30,19 +32,16 @@ def short_label(key: str) -> str:
     return "Score" if key == "score" else SHORT.get(key, KPIS[key].label)[:KPI_WIDTH - 1]
 
 
-def attainment_style(attainment: float | None) -> str:
-    """Green at or above target, amber from 80 %, red below; no colour without a target."""
-    if attainment is None:
-        return ""
-    if attainment >= 1:
-        return "bold green"
-    if attainment >= 0.8:
-        return "yellow"
-    return "red"
+TONE_STYLE: dict[Tone, str] = {"good": "bold green", "steady": "cyan", "close": "yellow", "poor": "red", "none": ""}
+
+
+def tone_style(tone: Tone | None) -> str:
+    """The colour of a value's tone (domain.scoring.tone decides it); no colour without one."""
+    return TONE_STYLE[tone or "none"]
 
 
 def trend_arrow(key: str, value: KpiValue, previous: KpiValue) -> Text:
-    """▲ / ▼ against the previous period, green when it is an improvement for this KPI."""
+    """▲ / ▼ against the previous period (like for like), green when it is an improvement for this KPI."""
     if value is None or previous is None or value == previous:
         return Text("  ")
     up = value > previous
@@ -87,7 +86,7 @@ def board_rows(board: Leaderboard, keys: list[str]) -> BoardRows:
         mark = "↓" if key == board.sort else ""
         label = Text(short_label(key) + mark, style="bold reverse" if key == board.sort else "bold", justify="right")
         columns.append((label, key, KPI_WIDTH))
-    rows = [(str(row.rep_id), _cells(row, keys, with_team)) for row in board.rows]
+    rows = [(str(row.rep_id), _cells(board, row, keys, with_team)) for row in board.rows]
     rows.append((TOTAL_KEY, _total_cells(board, keys, with_team)))
     return BoardRows(list(keys), board.sort, with_team, columns, rows, [row.rep_id for row in board.rows],
                      {row.rep_id: row for row in board.rows})
@@ -99,15 +98,15 @@ def _kpi_cell(key: str, value: KpiValue, previous: KpiValue, style: str) -> Text
     return shown
 
 
-def _cells(row: LeaderboardRow, keys: list[str], with_team: bool) -> list[Text]:
+def _cells(board: Leaderboard, row: LeaderboardRow, keys: list[str], with_team: bool) -> list[Text]:
     cells: list[Text] = [cell(str(row.rank or MISSING), justify="right"),
                          user_text(row.rep, limit=REP_WIDTH, kind=Cell)]
     if with_team:
         cells.append(user_text(row.team or "", limit=TEAM_WIDTH, style="dim", kind=Cell))
-    cells.append(cell(format_ratio(row.score), style=attainment_style(row.score), justify="right"))
+    cells.append(cell(format_ratio(row.score), style=tone_style(row.score_tone), justify="right"))
     for key in keys:
         value = row.kpis.get(key)
-        cells.append(_kpi_cell(key, value, row.previous.get(key), attainment_style(row.attainment.get(key))))
+        cells.append(_kpi_cell(key, value, row.previous.get(key), tone_style(board.tone(row, key))))
     return cells
 
 
