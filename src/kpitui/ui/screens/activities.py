@@ -77,7 +77,7 @@ class ActivityList(Screen[None]):
     def on_mount(self) -> None:
         actor = self.svc.actor
         assert actor is not None
-        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today())  # type: ignore[attr-defined]
+        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today(), self.svc.calendar)  # type: ignore[attr-defined]
         self.watch(self.app, "period", self._period_changed, init=True)
         self.app.data_changed.subscribe(self, lambda _what: self.action_reload())  # type: ignore[attr-defined]
         self.query_one(ActivityTable).focus()
@@ -88,7 +88,7 @@ class ActivityList(Screen[None]):
             return
         actor = self.svc.actor
         assert actor is not None
-        self.query_one(RepBanner).show(actor.name, actor.team, period, self.svc.today())
+        self.query_one(RepBanner).show(actor.name, actor.team, period, self.svc.today(), self.svc.calendar)
         self.action_reload()
 
     def action_history(self) -> None:

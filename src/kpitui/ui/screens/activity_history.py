@@ -108,7 +108,7 @@ class ActivityHistory(Screen[None]):
     def on_mount(self) -> None:
         actor = self.svc.actor
         if actor is not None:
-            self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today())  # type: ignore[attr-defined]
+            self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today(), self.svc.calendar)  # type: ignore[attr-defined]
         self.query_one(DataTable).focus()
         self.action_reload()
 

@@ -68,7 +68,7 @@ class MyDeals(Screen[None]):
     def on_mount(self) -> None:
         actor = self.svc.actor
         assert actor is not None
-        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today())  # type: ignore[attr-defined]
+        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today(), self.svc.calendar)  # type: ignore[attr-defined]
         self.app.data_changed.subscribe(self, lambda _what: self.action_reload())  # type: ignore[attr-defined]
         self.query_one(DataTable).focus()
         self.action_reload()

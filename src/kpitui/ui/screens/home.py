@@ -87,7 +87,7 @@ class RepHome(Screen[None]):
         assert actor is not None
         if self.app.period is None:  # type: ignore[attr-defined]
             self.app.period = Period.week_of(self.svc.today())  # type: ignore[attr-defined]
-        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today())  # type: ignore[attr-defined]
+        self.query_one(RepBanner).show(actor.name, actor.team, self.app.period, self.svc.today(), self.svc.calendar)  # type: ignore[attr-defined]
         self.watch(self.app, "period", self._period_changed, init=True)
         self.app.data_changed.subscribe(self, self._data_changed)  # type: ignore[attr-defined]
 
@@ -125,8 +125,8 @@ class RepHome(Screen[None]):
         card = self.card = message.card
         actor = self.svc.actor
         assert actor is not None
-        self.query_one(RepBanner).show(card.rep, card.team, card.period, self.svc.today(), card.score,
-                                       score_known=True)
+        self.query_one(RepBanner).show(card.rep, card.team, card.period, self.svc.today(), self.svc.calendar,
+                                       card.score, score_known=True)
         await show_tiles(self.query_one("#tiles", Horizontal), card, message.history)
         self.query_one(FunnelTable).report = message.funnel
         self.query_one(FunnelChart).show(message.funnel)

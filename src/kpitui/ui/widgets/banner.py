@@ -9,6 +9,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Static
 
+from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.formatting import format_ratio
 from kpitui.domain.periods import Period
 from kpitui.ui.show import period_span, plain
@@ -25,8 +26,8 @@ class RepBanner(Horizontal):
         yield Static(id="banner-who", markup=False)
         yield Static(id="banner-when", markup=False)
 
-    def show(self, name: str, team: str | None, period: Period, today: date, score: float | None = None,
-             score_known: bool = False) -> None:
+    def show(self, name: str, team: str | None, period: Period, today: date, calendar: WorkCalendar,
+             score: float | None = None, score_known: bool = False) -> None:
         parts = [Content.styled(plain(name), "bold")]
         if team:
             parts += [Content.styled(" · ", "$text-muted"), Content(plain(team))]
@@ -34,9 +35,10 @@ class RepBanner(Horizontal):
             parts += [Content.styled(f"  › {self.place}", "$text-muted")]
         self.query_one("#banner-who", Static).update(Content.assemble(*parts))
         when = [Content.styled(period.label, "bold"), Content.styled(f"  {period_span(period)}", "$text-muted")]
-        if today in period:
-            elapsed = (today - period.start).days + 1
-            when.append(Content.styled(f"  day {elapsed}/{period.days}", "$text-muted"))
+        if today in period:  # how far it has run in the days pace counts (working days, DESIGN.md section 3)
+            elapsed = calendar.elapsed(period, today)
+            unit = "working day" if calendar.counts_working_days(period) else "day"
+            when.append(Content.styled(f"  {unit} {elapsed.done}/{elapsed.total}", "$text-muted"))
         elif today < period.start:
             when.append(Content.styled("  upcoming", "$text-warning"))
         if score_known:
