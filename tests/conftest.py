@@ -7,7 +7,7 @@ import os
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -148,3 +148,24 @@ def service(db: Database, actor: str | None = None, now: datetime | None = None,
             zone: ZoneInfo = BERLIN) -> Kpitui:
     moment = (now or datetime(2026, 11, 20, 15, 0, tzinfo=UTC)).astimezone(UTC)
     return Kpitui(db, zone=zone, actor=actor, clock=lambda: moment)
+
+
+def statements_for_a_team(db: Database, build: Builder, reps: int, run: Callable[[str], object]) -> int:
+    """How many statements `run(team name)` sends for a new team of `reps` reps named R{reps}-0, R{reps}-1, ...:
+    the tests that a screen costs a fixed handful of queries, whatever the number of reps, compare two sizes."""
+    from sqlalchemy import event
+
+    team = build.team(f"Q{reps}")
+    for i in range(reps):
+        build.rep(f"R{reps}-{i}", team, email=f"r{reps}-{i}@x.io")
+    statements: list[str] = []
+
+    def listener(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        run(f"Q{reps}")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import Builder, local, service
+from conftest import Builder, local, service, statements_for_a_team
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database
 
@@ -228,20 +228,8 @@ def test_lower_is_better_sorts_ascending(db: Database, build: Builder) -> None:
 
 
 def test_leaderboard_runs_a_fixed_number_of_queries(db: Database, build: Builder) -> None:
-    from sqlalchemy import event
-
     def count_queries(reps: int) -> int:
-        team = build.team(f"Q{reps}")
-        for i in range(reps):
-            build.rep(f"R{reps}-{i}", team, email=f"r{reps}-{i}@x.io")
-        statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            service(db).leaderboard(OCT, team=f"Q{reps}")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return statements_for_a_team(db, build, reps, lambda team: service(db).leaderboard(OCT, team=team))
 
     assert count_queries(2) == count_queries(40)
 

@@ -14,9 +14,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
-from conftest import Builder, local, service
+from conftest import Builder, local, service, statements_for_a_team
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.scoring import change
@@ -117,19 +116,12 @@ def test_the_leaderboard_compares_like_for_like_and_colours_by_pace(db: Database
 
 
 def test_like_for_like_costs_a_fixed_number_of_statements(db: Database, build: Builder) -> None:
+    def screens(team: str) -> None:
+        service(db, now=WEDNESDAY).leaderboard(NOVEMBER, team=team, with_previous=True)
+        service(db, now=WEDNESDAY).drilldown(NOVEMBER, f"R{team[1:]}-0")
+
     def count(reps: int) -> int:
-        team = build.team(f"Q{reps}")
-        for i in range(reps):
-            build.rep(f"R{reps}-{i}", team, email=f"r{reps}-{i}@x.io")
-        statements: list[str] = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            service(db, now=WEDNESDAY).leaderboard(NOVEMBER, team=f"Q{reps}", with_previous=True)
-            service(db, now=WEDNESDAY).drilldown(NOVEMBER, f"R{reps}-0")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(statements)
+        return statements_for_a_team(db, build, reps, screens)
 
     assert count(10) == count(40)  # (under ~400 rep-days activities take one sorted statement instead of two)
 
