@@ -5,7 +5,7 @@ local time in the configured zone; the result is always aware UTC.
 
 The rule (DESIGN.md section 7, Dates) lives here and only here: an activity's time, a deal's dates and a score's
 date lie neither before 1970 nor in the future (5 minutes' grace for a moment, for a day: not after today in
-the configured zone); a local time skipped by a clock change is refused. The input models of `inputs.py` (so
+the configured zone); a local time skipped by a clock change is refused. The input models of `inputs/` (so
 the forms, imports and deal moves) and `kpitui log --at` all call `instant_of` and `check_day`, so every entry
 point gives the same message. Years that cannot be converted (0001, 9999) are judged before any arithmetic.
 """

@@ -1,51 +1,31 @@
-"""What people type or import, validated: one pydantic model per CSV kind (DESIGN.md section 6).
-
-The importer, `kpitui log` and the app's forms all go through these models, so a value is judged the same way
-wherever it comes from. Messages are plain words and read well after the field name (`amount: can't be
-negative`). Every text value is cleaned of escape sequences and control characters (`clean_text`).
-
-Context, passed as `Model.model_validate(data, context={"zone": ZoneInfo, "today": date})`:
-- `zone`: the time zone of an `occurred_at` written without a UTC offset (default: `settings.local_zone()`);
-- `now`: the moment no activity may lie after (5 minutes' grace; default: `settings.now()`);
-- `today`: the local date that relative periods such as `this-month` are taken from, and that no deal or score
-  date may lie after (default: `now`'s date in `zone`).
-Dates before 1970 or in the future are refused by `domain/when.py`'s rule, the one every entry point uses.
-"""
+"""The field types of the input models: cleaned text, choices, emails, exact numbers, dates and periods."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, NoReturn, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    ValidationError,
-    ValidationInfo,
-    computed_field,
-    field_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, ValidationInfo
 
 from kpitui.domain.errors import InvalidInput
-from kpitui.domain.kpis import ACTIVITY_KINDS, CALL_OUTCOMES, KPI_KEYS, KPIS, SCORE_KINDS
+from kpitui.domain.inputs.checks import (
+    MAX_DURATION_MIN,
+    MAX_NOTE,
+    MONEY_DIGITS,
+    REQUIRED,
+    _fail,
+    _now,
+    _one_of,
+    _show,
+    _today,
+    _zone,
+)
 from kpitui.domain.periods import TARGET_KINDS, Period, parse_period
 from kpitui.domain.text import clean_text
 from kpitui.domain.when import check_day, instant_of
-
-ROLES: tuple[str, ...] = ("rep", "manager", "admin")
-TERMINAL_OUTCOMES: tuple[str, ...] = ("won", "lost")
-MAX_NOTE = 4000
-MONEY_DIGITS = 14  # 999,999,999,999.99 at most
-MAX_DURATION_MIN = 24 * 60
 
 _CURRENCY = "$€£¥₹"
 _NUMBER = re.compile(
@@ -56,91 +36,6 @@ _NUMBER = re.compile(
 _WHOLE = re.compile(r"^[-+]?\d+(?:\.0*)?$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-# -- errors -----------------------------------------------------------------------------------------------------
-def _fail(message: str, code: str = "kpitui") -> NoReturn:
-    # no context is given, so braces in user values are never read as template fields
-    raise PydanticCustomError(code, message)
-
-
-def _show(value: object) -> str:
-    text = clean_text(str(value))
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-def _one_of(values: Iterable[str]) -> str:
-    items = list(values)
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
-
-
-REQUIRED = "required, but empty"
-
-
-def field_problems(exc: ValidationError) -> list[tuple[str, str]]:
-    """(field, message) for each problem, in plain words; the field is "" for a problem with the whole row."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        field = ".".join(str(part) for part in err["loc"])
-        kind = err["type"]
-        if kind == "missing":
-            message = REQUIRED
-        elif kind == "extra_forbidden":
-            message = "is not a field here"
-        else:
-            message = str(err["msg"]).removeprefix("Value error, ")
-        problems.append((field, message))
-    return problems
-
-
-class InvalidFields(InvalidInput):
-    """One or more fields of a form or CLI command are wrong; `problems` lists (field, message)."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{field}: {message}" if field else message for field, message in problems))
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def parse_input(model: type[M], data: dict[str, Any], *, zone: ZoneInfo | None = None,
-                today: dt.date | None = None, now: dt.datetime | None = None) -> M:
-    """`model` validated from `data`, or `InvalidFields` naming each bad field (for the CLI and forms)."""
-    try:
-        return model.model_validate(data, context={"zone": zone, "today": today, "now": now})
-    except ValidationError as exc:
-        raise InvalidFields(field_problems(exc)) from None
-
-
-# -- context ----------------------------------------------------------------------------------------------------
-def _context(info: ValidationInfo) -> dict[str, Any]:
-    return info.context if isinstance(info.context, dict) else {}
-
-
-def _zone(info: ValidationInfo) -> dt.tzinfo:
-    zone = _context(info).get("zone")
-    if isinstance(zone, str):
-        return ZoneInfo(zone)
-    if isinstance(zone, dt.tzinfo):
-        return zone
-    from kpitui.settings import local_zone
-
-    return local_zone()
-
-
-def _now(info: ValidationInfo) -> dt.datetime:
-    now = _context(info).get("now")
-    if isinstance(now, dt.datetime) and now.tzinfo is not None:
-        return now
-    from kpitui.settings import now as current
-
-    return current()
-
-
-def _today(info: ValidationInfo) -> dt.date:
-    today = _context(info).get("today")
-    return today if isinstance(today, dt.date) else _now(info).astimezone(_zone(info)).date()
 
 
 # -- text -------------------------------------------------------------------------------------------------------
@@ -400,175 +295,3 @@ def _period(value: object, info: ValidationInfo) -> Period:
 
 
 TargetPeriod = Annotated[Period, PlainValidator(_period), PlainSerializer(lambda p: p.label, return_type=str)]
-
-
-# -- the models -------------------------------------------------------------------------------------------------
-class _Input(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
-
-
-_TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n")
-
-
-def _flag(value: object) -> bool | None:
-    """true/false, yes/no, 1/0 (any case); empty is None: "as it is" (new people are active)."""
-    if isinstance(value, bool) or value is None:
-        return value
-    text = _as_text(value).lower()
-    if not text:
-        return None
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    _fail(f"{_show(text)} is not true or false: use true, false, yes, no, 1 or 0")
-
-
-class RepIn(_Input):
-    name: Name
-    email: Email = None
-    team: OptTeam = None
-    role: Annotated[str, BeforeValidator(_choice(ROLES, "a role", default="rep"))] = "rep"
-    active: Annotated[bool | None, BeforeValidator(_flag)] = None
-
-
-def deal_outcome(stage: str) -> str:
-    """`won` / `lost` for the terminal stages (any case), else `open`."""
-    key = stage.strip().lower()
-    return key if key in TERMINAL_OUTCOMES else "open"
-
-
-class DealIn(_Input):
-    external_id: ExternalId = None
-    rep: RepRef
-    account: Label = ""
-    name: Label = ""
-    amount: OptMoney = None
-    stage: Annotated[str, BeforeValidator(_text(100))]
-    created_on: OptDay = None
-    closed_on: OptDay = Field(default=None, validate_default=True)
-
-    @field_validator("created_on")
-    @classmethod
-    def _created_when_possible(cls, created: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        return _happened_on(created, info)
-
-    @field_validator("closed_on")
-    @classmethod
-    def _closed_after_created(cls, closed: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        stage = info.data.get("stage")
-        if stage is None:
-            return closed
-        outcome = deal_outcome(stage)
-        if outcome == "open":
-            return None  # CRMs put the *expected* close date on open deals; it is not a close
-        if closed is None:
-            _fail(f"a {outcome} deal needs the date it closed")
-        _happened_on(closed, info)
-        created = info.data.get("created_on")
-        if created is not None and closed < created:
-            _fail(f"closed on {closed}, before it was created ({created})")
-        return closed
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def outcome(self) -> str:
-        return deal_outcome(self.stage)
-
-    @property
-    def amount_cents(self) -> int | None:
-        return None if self.amount is None else int(self.amount.scaleb(2))
-
-
-def _call_outcome(value: object, info: ValidationInfo) -> str | None:
-    text = "" if value is None else _as_text(value)
-    if not text:
-        return None
-    kind = info.data.get("kind")
-    if kind is not None and kind != "call":
-        _fail(f"only calls have an outcome (this is {'an' if kind[0] in 'aeiou' else 'a'} {kind})")
-    return _choice(CALL_OUTCOMES, "a call outcome")(text)
-
-
-class ActivityIn(_Input):
-    external_id: ExternalId = None
-    rep: RepRef
-    kind: Annotated[str, BeforeValidator(_choice(ACTIVITY_KINDS, "an activity kind"))]
-    occurred_at: Moment
-    outcome: Annotated[str | None, BeforeValidator(_call_outcome)] = None
-    duration_min: Annotated[int | None, BeforeValidator(_duration)] = None
-    deal: ExternalId = None
-    note: Note = ""
-
-
-TARGET_ABOVE_ZERO = "a target must be above 0: clear it instead"
-
-
-def _target_value(value: object, info: ValidationInfo) -> Decimal:
-    """A target is a positive number (DESIGN.md section 4): 0 would read as "—" yet score as 0 %."""
-    number = _target_number(value, info)
-    if number <= 0:
-        _fail(TARGET_ABOVE_ZERO)
-    return number
-
-
-def _target_number(value: object, info: ValidationInfo) -> Decimal:
-    if value is None or (isinstance(value, str) and not clean_text(value)):
-        _fail(REQUIRED)
-    key = info.data.get("kpi")
-    unit = KPIS[key].unit if key in KPIS else None
-    if unit == "ratio":
-        number = parse_decimal(value, places=4, max_digits=16, percent=True)
-        if key in ("win_rate", "forecast_accuracy") and number > 1:
-            _fail(f"{key} is a share between 0 and 1: write 0.25 or 25% ({_show(value)} was given)")
-        return number
-    number = parse_decimal(value, places=2, max_digits=16, money=unit in ("money", "money_per_day"))
-    if unit == "score" and number > 5:
-        _fail(f"{key} scores go from 1 to 5 ({_show(value)} was given)")
-    return number
-
-
-class TargetIn(_Input):
-    rep: OptRepRef = None
-    team: OptTeam = Field(default=None, validate_default=True)
-    kpi: Annotated[str, BeforeValidator(_choice(KPI_KEYS, "a KPI"))]
-    period: TargetPeriod
-    value: Annotated[Decimal, BeforeValidator(_target_value), Field(gt=0, max_digits=16)]
-
-    @field_validator("team")
-    @classmethod
-    def _rep_or_team(cls, team: str | None, info: ValidationInfo) -> str | None:
-        rep = info.data.get("rep")
-        if rep and team:
-            _fail("give a rep or a team, not both")
-        if not rep and not team and "rep" in info.data:
-            _fail("needs a rep or a team (a team's target is the default for its reps)")
-        return team
-
-
-class ScoreIn(_Input):
-    external_id: ExternalId = None
-    rep: RepRef
-    kind: Annotated[str, BeforeValidator(_choice(SCORE_KINDS, "a score kind"))]
-    date: Day
-    value: Annotated[int, BeforeValidator(_whole("a score from 1 to 5", 1, 5, optional=False))]
-    note: Note = ""
-
-    @field_validator("date")
-    @classmethod
-    def _given_when_possible(cls, day: dt.date, info: ValidationInfo) -> dt.date:
-        return _happened_on(day, info)  # type: ignore[return-value]
-
-
-class ForecastIn(_Input):
-    rep: RepRef
-    period: TargetPeriod
-    amount: Money
-
-
-INPUT_MODELS: dict[str, type[_Input]] = {
-    "reps": RepIn,
-    "deals": DealIn,
-    "activities": ActivityIn,
-    "targets": TargetIn,
-    "scores": ScoreIn,
-    "forecasts": ForecastIn,
-}
