@@ -18,7 +18,8 @@ from sqlmodel import Session, SQLModel
 from kpitui.domain.errors import InvalidInput
 from kpitui.store.db import Database
 from kpitui.store.exporter import write_csv
-from kpitui.store.importer import ImportFailed, ImportReport, RowError, import_csv
+from kpitui.store.import_report import ImportFailed, ImportReport, RowError
+from kpitui.store.importer import import_csv
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Target, Team, TeamManager
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -29,7 +29,7 @@ from kpitui.domain.text import clean_text, name_key
 from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.exporter import write_csv
-from kpitui.store.importer import ImportFailed
+from kpitui.store.import_report import ImportFailed
 from test_cli import ENV, KPITUI, kpitui, write
 from test_postgres_rls import Shared, needs_postgres, shared  # noqa: F401 - the fixture, for PostgreSQL logins
 

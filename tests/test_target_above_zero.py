@@ -13,7 +13,7 @@ from conftest import Builder, service
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database
-from kpitui.store.importer import ImportFailed
+from kpitui.store.import_report import ImportFailed
 
 OCT = parse_period("2026-10", date(2026, 11, 20))
 NOV = OCT.next()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kpitui.domain.errors import AccessDenied, InvalidInput
 from kpitui.services.core import ServiceCore
-from kpitui.store import queries
-from kpitui.store.queries import RepRow
+from kpitui.store import people_queries
+from kpitui.store.people_queries import RepRow
 
 
 class AccessRules(ServiceCore):
@@ -19,7 +19,7 @@ class AccessRules(ServiceCore):
         assert self.actor is not None
         if self.actor.role == "manager":
             with self.db.read() as session:
-                managed = set(queries.managed_team_ids(session, self.actor.id))
+                managed = set(people_queries.managed_team_ids(session, self.actor.id))
             if self.actor.team_id is not None:
                 managed.add(self.actor.team_id)
             return managed
@@ -53,7 +53,7 @@ class AccessRules(ServiceCore):
         if len(allowed) == 1:
             team_id = next(iter(allowed))
             with self.db.read() as session:
-                names = dict(queries.all_teams(session))
+                names = dict(people_queries.all_teams(session))
             return [team_id], names.get(team_id)
         return sorted(allowed), None
 

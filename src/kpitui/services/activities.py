@@ -11,8 +11,8 @@ from kpitui.domain.errors import InvalidInput, NotFound
 from kpitui.domain.periods import Period
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
 from kpitui.services.access import AccessRules
-from kpitui.store import queries, records
-from kpitui.store.queries import RepRow
+from kpitui.store import people_queries, records
+from kpitui.store.people_queries import RepRow
 
 
 class ActivityService(AccessRules):
@@ -122,8 +122,8 @@ class ActivityService(AccessRules):
         allowed = self._detail_team_ids()
         if allowed is not None:
             with self.db.read() as session:
-                team_members = queries.reps_in_scope(session, sorted(allowed), active_only=False,
-                                                     roles=("rep", "manager", "admin"))
+                team_members = people_queries.reps_in_scope(session, sorted(allowed), active_only=False,
+                                                            roles=("rep", "manager", "admin"))
             subjects = sorted({m.id for m in team_members} | ({self.actor.id} if self.actor else set()))
         with self.db.read() as session:
             return records.changes(session, entity=entity, entity_id=entity_id, subject_rep_ids=subjects,

@@ -16,9 +16,9 @@ from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.records import DealRecord
 from kpitui.domain.text import clean_text
-from kpitui.store import queries, records
+from kpitui.store import people_queries, records
 from kpitui.store.db import Database
-from kpitui.store.queries import RepRow
+from kpitui.store.people_queries import RepRow
 from kpitui.store.schema import open_database
 
 
@@ -116,7 +116,7 @@ class ServiceCore:
         ignored); an ambiguous name is an error listing who it could be."""
         shown = clean_text(ref)
         with self.db.read() as session:
-            found = queries.find_reps(session, ref) if shown else []
+            found = people_queries.find_reps(session, ref) if shown else []
         if not found:
             raise NotFound(f"no rep named {shown!r} (use their email or full name)")
         if len(found) > 1:
@@ -127,14 +127,14 @@ class ServiceCore:
 
     def find_team(self, name: str) -> tuple[int, str]:
         with self.db.read() as session:
-            team = queries.find_team(session, name)
+            team = people_queries.find_team(session, name)
         if team is None:
             raise NotFound(f"no team named {name!r}")
         return team
 
     def _rep_row(self, rep_id: int) -> RepRow:
         with self.db.read() as session:
-            row = queries.rep_by_id(session, rep_id)
+            row = people_queries.rep_by_id(session, rep_id)
         if row is None:
             raise NotFound(f"no rep #{rep_id}")
         return row

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.periods import Period
-from kpitui.store import queries, records
+from kpitui.store import people_queries, records, targets_book
 
 if TYPE_CHECKING:
-    from kpitui.store.importer import ImportReport
+    from kpitui.store.import_report import ImportReport
     from kpitui.store.seed import SeedSummary
 from kpitui.services.access import AccessRules
 from kpitui.services.core import parse_date
@@ -35,8 +35,8 @@ class ExchangeService(AccessRules):
         else:
             team_ids, _ = self._leaderboard_scope(team)
             with self.db.read() as session:
-                people = [p for p in queries.reps_in_scope(session, team_ids, active_only=False,
-                                                           roles=("rep", "manager", "admin"))
+                people = [p for p in people_queries.reps_in_scope(session, team_ids, active_only=False,
+                                                                  roles=("rep", "manager", "admin"))
                           if self.can_see_detail(p)]
         rep_ids = [p.id for p in people]
         from kpitui.domain.inputs import own_external_id
@@ -57,8 +57,8 @@ class ExchangeService(AccessRules):
                 return header, [[d.external_id, d.rep, d.account, d.name, d.amount, d.stage, d.created_on,
                                  d.closed_on] for d in deals]
             if kind == "targets":
-                book = queries.targets(session, period)
-                teams = dict(queries.all_teams(session))
+                book = targets_book.targets(session, period)
+                teams = dict(people_queries.all_teams(session))
                 names = {p.id: p.name for p in people}
                 # team defaults only of teams whose people are exported (a rep: their own team's)
                 shown_teams = {p.team_id for p in people}

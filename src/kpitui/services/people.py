@@ -16,8 +16,8 @@ from kpitui.domain.errors import InvalidInput
 from kpitui.domain.text import clean_text
 from kpitui.services.access import AccessRules
 from kpitui.store import people as people_store
-from kpitui.store import queries
-from kpitui.store.queries import RepRow
+from kpitui.store import people_queries
+from kpitui.store.people_queries import RepRow
 
 ALL_ROLES = ("rep", "manager", "admin")
 
@@ -34,14 +34,14 @@ class PeopleService(AccessRules):
     def people(self, active_only: bool = True) -> list[RepRow]:
         """Everyone who can sign in (reps, managers, admins), by name: the picker's list."""
         with self.db.read() as session:
-            return queries.reps_in_scope(session, None, active_only=active_only, roles=ALL_ROLES)
+            return people_queries.reps_in_scope(session, None, active_only=active_only, roles=ALL_ROLES)
 
     def list_people(self) -> list[RepRow]:
         """`kpitui people`: everyone, deactivated included, for an admin; for others the people of the teams
         they see on their leaderboard, and themselves."""
         team_ids, _ = (None, None) if self._is_admin() else self._leaderboard_scope(None)
         with self.db.read() as session:
-            found = queries.reps_in_scope(session, team_ids, active_only=False, roles=ALL_ROLES)
+            found = people_queries.reps_in_scope(session, team_ids, active_only=False, roles=ALL_ROLES)
         if self.actor is not None and all(p.id != self.actor.id for p in found):
             found.append(self.actor)
         return found
@@ -49,7 +49,7 @@ class PeopleService(AccessRules):
     def teams(self) -> list[tuple[int, str]]:
         """The teams the actor may look at."""
         with self.db.read() as session:
-            everything = queries.all_teams(session)
+            everything = people_queries.all_teams(session)
         allowed = self._detail_team_ids()
         return everything if allowed is None else [t for t in everything if t[0] in allowed]
 
@@ -68,13 +68,13 @@ class PeopleService(AccessRules):
             raise InvalidInput("you cannot deactivate yourself: ask another admin")
 
         def write(session: Connection) -> PersonChange:
-            before = queries.rep_by_id(session, person.id)  # as it is under the write lock
+            before = people_queries.rep_by_id(session, person.id)  # as it is under the write lock
             assert before is not None
             if before.active == active:
                 return PersonChange(before, False)
             people_store.set_active(session, person.id, active)
             self._set_database_login(session, person.id, active)
-            after = queries.rep_by_id(session, person.id)
+            after = people_queries.rep_by_id(session, person.id)
             self._audit(session, "rep", person.id, "activate" if active else "deactivate", before=before,
                         after=after, team_id=before.team_id, subject_rep_id=person.id)
             assert after is not None
@@ -99,12 +99,12 @@ class PeopleService(AccessRules):
         team_id, _ = self.find_team(team)
 
         def write(session: Connection) -> PersonChange:
-            before = queries.rep_by_id(session, person.id)
+            before = people_queries.rep_by_id(session, person.id)
             assert before is not None
             if before.team_id == team_id:
                 return PersonChange(before, False)
             people_store.move_to_team(session, person.id, team_id, before.team_id, manager=before.role == "manager")
-            after = queries.rep_by_id(session, person.id)
+            after = people_queries.rep_by_id(session, person.id)
             self._audit(session, "rep", person.id, "move", before=before, after=after, team_id=team_id,
                         subject_rep_id=person.id)
             assert after is not None

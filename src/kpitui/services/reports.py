@@ -38,8 +38,9 @@ from kpitui.domain.scoring import (
 )
 from kpitui.services.access import AccessRules
 from kpitui.services.core import one_snapshot
-from kpitui.store import queries
-from kpitui.store.queries import RepRow
+from kpitui.store import people_queries, queries, targets_book
+from kpitui.store.buckets import Buckets
+from kpitui.store.people_queries import RepRow
 
 SORT_KEYS = ("score", *KPIS)
 
@@ -121,9 +122,9 @@ class ReportService(AccessRules):
     def _kpi_series(self, periods: Sequence[Period], reps: Sequence[RepRow],
                     only: Sequence[str] | None = None) -> list[TeamKpis]:
         with self.db.read() as session:
-            series = queries.kpi_series(session, queries.Buckets(tuple(periods), self.zone), reps, only,
+            series = queries.kpi_series(session, Buckets(tuple(periods), self.zone), reps, only,
                                         self.calendar)
-            weights = queries.scorecard_weights(session) if only is None else {}
+            weights = targets_book.scorecard_weights(session) if only is None else {}
         rep_weights = {r.id: weights.get(r.team_id, DEFAULT_SCORECARD) if r.team_id is not None
                        else DEFAULT_SCORECARD for r in reps}
         return [TeamKpis(period, list(reps), inputs, {rid: compute_kpis(x) for rid, x in inputs.items()},
@@ -138,7 +139,7 @@ class ReportService(AccessRules):
             raise InvalidInput(f"cannot sort by {sort!r}: use score or one of {', '.join(KPIS)}")
         team_ids, team_name = self._leaderboard_scope(team)
         with self.db.read() as session:
-            reps = queries.reps_in_scope(session, team_ids)
+            reps = people_queries.reps_in_scope(session, team_ids)
         if with_previous:
             compared = self.comparison(period, reps)
             current, before = compared.current, compared.to_date
@@ -223,7 +224,7 @@ class ReportService(AccessRules):
         if team or (rep is None and self.actor is None):
             team_ids, team_name = self._leaderboard_scope(team)
             with self.db.read() as session:
-                members = queries.reps_in_scope(session, team_ids)
+                members = people_queries.reps_in_scope(session, team_ids)
             group = self.team_kpis(period, members)
             member_funnels = [funnel_steps(group.kpis[m.id]) for m in members]
             return FunnelReport(period, None, team_name, funnel_steps(group.totals), median_funnel(member_funnels),
@@ -235,7 +236,7 @@ class ReportService(AccessRules):
     def _team_of(self, person: RepRow) -> list[RepRow]:
         """The rep's quota-carrying team mates, the rep included (the team median's population)."""
         with self.db.read() as session:
-            members = queries.reps_in_scope(session, [person.team_id] if person.team_id is not None else [])
+            members = people_queries.reps_in_scope(session, [person.team_id] if person.team_id is not None else [])
         if person.id not in {m.id for m in members}:
             members.append(person)
         return members

@@ -14,7 +14,8 @@ from kpitui.domain.reports import (
     TargetSheet,
 )
 from kpitui.services.access import AccessRules
-from kpitui.store import queries, records
+from kpitui.store import people_queries, records, targets_book
+from kpitui.store.buckets import Buckets
 
 
 class TargetService(AccessRules):
@@ -24,9 +25,9 @@ class TargetService(AccessRules):
         team_id, team_name = self.find_team(team)
         self._require_team_detail(team_id, team_name)
         with self.db.read() as session:
-            members = queries.reps_in_scope(session, [team_id])
-            book = queries.target_books(session, queries.Buckets.of(self.zone, period), members,
-                                        calendar=self.calendar, teams=[team_id])[0]
+            members = people_queries.reps_in_scope(session, [team_id])
+            book = targets_book.target_books(session, Buckets.of(self.zone, period), members,
+                                             calendar=self.calendar, teams=[team_id])[0]
         return TargetSheet(team_id, team_name, period, [(m.id, m.name) for m in members],
                            dict(book.by_team.get(team_id, {})), {m.id: dict(book.by_rep[m.id]) for m in members
                                                                   if m.id in book.by_rep},
@@ -58,7 +59,7 @@ class TargetService(AccessRules):
             parsed_value = parsed.value
 
         def write(session: Connection) -> TargetRecord | None:
-            queries.lock_team_targets(session, team_id)
+            targets_book.lock_team_targets(session, team_id)
             return self._put_target(session, owner, team_id, key_kpi, period, parsed_value)
 
         return self.db.run_write(write)
@@ -91,8 +92,8 @@ class TargetService(AccessRules):
         self._require_team_write(team_id, team_name)
 
         def write(session: Connection) -> int:
-            queries.lock_team_targets(session, team_id)
-            rep_ids = [m.id for m in queries.reps_in_scope(session, [team_id])]
+            targets_book.lock_team_targets(session, team_id)
+            rep_ids = [m.id for m in people_queries.reps_in_scope(session, [team_id])]
 
             def set_in(p: Period) -> dict[tuple[int | None, str], Decimal]:
                 found = records.list_targets(session, period_kind=p.kind, period_start=p.start, team_ids=[team_id],
@@ -116,7 +117,8 @@ class TargetService(AccessRules):
         team_id, team_name = self.find_team(team)
         self._require_team_detail(team_id, team_name)
         with self.db.read() as session:
-            members = queries.reps_in_scope(session, [team_id], active_only=False, roles=("rep", "manager", "admin"))
+            members = people_queries.reps_in_scope(session, [team_id], active_only=False,
+                                                   roles=("rep", "manager", "admin"))
             return records.changes(session, entity="target", subject_rep_ids=[m.id for m in members],
                                    subject_team_ids=[team_id], limit=limit)
 
@@ -134,5 +136,5 @@ class TargetService(AccessRules):
             if not weight.is_finite() or weight <= 0 or weight > 100:
                 raise InvalidInput(f"weight of {key}: give a number above 0 and at most 100 ({raw!r} was given)")
             parsed[key] = weight
-        self.db.run_write(lambda s: queries.replace_scorecard_weights(s, team_id, parsed))
+        self.db.run_write(lambda s: targets_book.replace_scorecard_weights(s, team_id, parsed))
         return parsed or dict(DEFAULT_SCORECARD)

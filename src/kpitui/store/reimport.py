@@ -1,4 +1,4 @@
-"""Activities and scores, safe to import again (DESIGN.md section 7, re-import): the writers `importer.py`
+"""Activities and scores, safe to import again (DESIGN.md section 7, re-import): the writers `import_rows.py`
 uses for them. See `ReimportWriter` for how a row is matched, updated, skipped or added."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from sqlalchemy import and_, bindparam, insert, select, update
 from sqlmodel import Session
 
 from kpitui.domain.inputs import ActivityIn, ScoreIn, own_row_id
-from kpitui.store.importer import BATCH, _RowProblem, _Writer
+from kpitui.store.import_report import _RowProblem
+from kpitui.store.import_rows import BATCH, _Writer
 from kpitui.store.models import Activity, Deal, Score
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kpitui.domain.reports import Leaderboard
 
 if TYPE_CHECKING:  # the UI talks to the service only; RepRow is what `svc.people()` returns
-    from kpitui.store.queries import RepRow
+    from kpitui.store.people_queries import RepRow
 
 
 @dataclass(frozen=True)

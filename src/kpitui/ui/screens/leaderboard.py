@@ -32,7 +32,7 @@ from kpitui.ui.widgets.kpi_bars import KpiBarChart, PreparedBars, prepare_bars
 from kpitui.ui.widgets.leaderboard_table import LAGGING, BoardRows, LeaderboardTable, board_rows
 
 if TYPE_CHECKING:
-    from kpitui.store.queries import RepRow
+    from kpitui.store.people_queries import RepRow
 
 DEFAULT_TREND = "conversations"
 

@@ -24,7 +24,7 @@ from kpitui.ui.show import problem, user_text
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
-    from kpitui.store.queries import RepRow
+    from kpitui.store.people_queries import RepRow
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from kpitui.ui.show import plain, problem, user_text
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
-    from kpitui.store.queries import RepRow
+    from kpitui.store.people_queries import RepRow
 
 TARGET_KPIS = ("conversations", "meetings", "new_opps", "revenue", "calls", "proposals", "won_deals", "win_rate")
 TEAM_ROW = "team"
