@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Builder, service
+from conftest import Builder, local, service
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.periods import parse_period
 from kpitui.store.db import Database
@@ -56,3 +56,17 @@ def test_copy_forward_refuses_a_zero_an_older_version_stored(db: Database, build
     assert (sheet.defaults, sheet.own) == ({}, {})  # all or nothing
     svc.set_target("meetings", OCT, "", rep="ada@example.com")
     assert svc.copy_targets_forward("North", NOV) == 1
+
+
+def test_a_zero_an_older_version_stored_is_no_target_in_the_score(db: Database, build: Builder) -> None:
+    north = build.team("North")
+    ada = build.rep("Ada Ames", north)
+    for day in (5, 6, 7, 8, 9):
+        build.activity(ada, "call", local(2026, 10, day, 10), "connected")
+    build.target("conversations", "month", OCT.start, "10", rep_id=ada)
+    build.target("meetings", "month", OCT.start, "0", rep_id=ada)  # as an older kpitui let it in
+    card = service(db).scorecard(OCT, "ada@example.com")
+    lines = {line.key: line for line in card.lines}
+    assert lines["meetings"].target is None and lines["meetings"].status is None
+    assert lines["conversations"].attainment == 0.5
+    assert card.score == 0.5  # only the conversations target counts: 5 of 10 (with the 0 as 0 %: 0.25)

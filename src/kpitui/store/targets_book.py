@@ -68,8 +68,9 @@ class TargetBook:
 @shaped
 def _targets_statement(kinds: int, by_kpi: bool, by_owner: bool) -> Any:
     t = Target.__table__.c
+    # A target is above 0 (DESIGN.md section 4); a 0 stored before that was refused is no target, not 0 %.
     stmt = (select(t.rep_id, t.team_id, t.kpi, t.period_kind, t.period_start, t.value)
-            .where(_period_keys(t.period_kind, t.period_start, kinds)))
+            .where(_period_keys(t.period_kind, t.period_start, kinds), t.value > 0))
     if by_kpi:
         stmt = stmt.where(t.kpi.in_(_values("kpis")))
     if by_owner:
