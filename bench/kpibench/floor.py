@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kpibench.common import ZONE
+from kpibench.common import CLOCK_AT, ZONE
 
 # =============================================================================================================
 # Periods for the floor (independent of kpitui's own Period code on purpose)
@@ -16,7 +16,7 @@ from kpibench.common import ZONE
 
 @dataclass(frozen=True)
 class FloorPeriod:
-    kind: str  # "quarter" | "month"
+    kind: str  # "quarter" | "month" | "span"
     start: date
     end: date
 
@@ -32,8 +32,19 @@ class FloorPeriod:
         return cls("month", start, _add_months(start, 1))
 
     def previous(self) -> "FloorPeriod":
+        if self.kind == "span":  # a custom range: the same number of days just before
+            return FloorPeriod("span", self.start - (self.end - self.start), self.start)
         months = 3 if self.kind == "quarter" else 1
         return FloorPeriod(self.kind, _add_months(self.start, -months), self.start)
+
+    def previous_compared_end(self) -> date:
+        """Where the previous period's comparison span ends (exclusive): like for like while this period runs
+        (its first d days, d = this period's days up to and including today), the whole previous period once
+        it is over (DESIGN.md section 3)."""
+        prev, today = self.previous(), CLOCK_AT.astimezone(ZONE).date()
+        if not self.start <= today < self.end:
+            return prev.end
+        return min(prev.end, prev.start + timedelta(days=(today - self.start).days + 1))
 
     def utc_bounds(self) -> tuple[str, str]:
         """Local midnights in the zone, as the naive-UTC text SQLAlchemy stores (occurred_at)."""
@@ -107,10 +118,11 @@ def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) ->
         " sum(CASE WHEN outcome = 'won' AND closed_on >= :s THEN coalesce(amount_cents, 0) ELSE 0 END),"
         " sum(CASE WHEN outcome = 'won' AND closed_on >= :s THEN julianday(closed_on) - julianday(created_on)"
         "     ELSE 0 END),"
-        " sum(CASE WHEN outcome = 'won' AND closed_on < :s THEN coalesce(amount_cents, 0) ELSE 0 END)"
+        " sum(CASE WHEN outcome = 'won' AND closed_on < :pe THEN coalesce(amount_cents, 0) ELSE 0 END)"
         f" FROM deal WHERE closed_on >= :ps AND closed_on < :e AND outcome IN ('won', 'lost')"
         f" AND rep_id IN ({ids}) GROUP BY rep_id",
-        {"s": s, "e": e, "ps": min(prev.start, p.start).isoformat()}).fetchall(),
+        {"s": s, "e": e, "ps": min(prev.start, p.start).isoformat(),
+         "pe": p.previous_compared_end().isoformat()}).fetchall(),
         ("won_deals", "lost_deals", "revenue_cents", "won_cycle_days", "previous_revenue_cents"))
     offset = p.midnight_offset_sql("d.created_on")
     put(conn.execute(

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from kpibench.common import ms, open_service, pick_subjects, summary, timed_alternating
+from kpibench.common import CLOCK_AT, ZONE, ms, open_service, pick_subjects, summary, timed_alternating
 from kpibench.floor import (
     MUST_MATCH,
     TREND_KEY,
@@ -50,9 +50,15 @@ def worker_queries(args: argparse.Namespace) -> dict[str, Any]:
     for row in board.rows:
         mismatches += compare(f"leaderboard {row.rep}", row.kpis, floor_kpis(floor_all.get(row.rep_id, {})))
     prev_board = svc.leaderboard(period, with_previous=True)
-    floor_prev = floor_facts(conn, fp.previous(), [r.rep_id for r in prev_board.rows])
+    compared = fp.previous()
+    if compared.end != fp.previous_compared_end():  # a period in progress: its arrows compare like for like
+        compared = FloorPeriod("span", compared.start, fp.previous_compared_end())
+    floor_prev = floor_facts(conn, compared, [r.rep_id for r in prev_board.rows])
     for row in prev_board.rows:
-        mismatches += compare(f"leaderboard previous {row.rep}", row.previous, floor_kpis(floor_prev[row.rep_id]))
+        floor_before = floor_kpis(floor_prev[row.rep_id])
+        if compared.kind == "span":  # kpitui compares no growth of a span (it is itself a comparison)
+            floor_before["revenue_growth"] = None
+        mismatches += compare(f"leaderboard previous {row.rep}", row.previous, floor_before)
     team_board = svc.leaderboard(period, team=who["team"])
     floor_team = floor_leaderboard(conn, fp, who["team_id"])
     if {r.rep_id for r in team_board.rows} != set(floor_team):
@@ -110,7 +116,7 @@ def worker_queries(args: argparse.Namespace) -> dict[str, Any]:
     figures["funnel"] = summary(k)
     figures["trend"] = trend_figure(svc, conn, period, fp, who, runs)
     if "na" not in figures["trend"]:
-        mondays = trend_weeks(fp.end - timedelta(days=1))
+        mondays = trend_weeks(min(fp.end - timedelta(days=1), CLOCK_AT.astimezone(ZONE).date()))  # no future weeks
         k, f = timed_alternating(
             lambda: (drill(), svc.trend(TREND_KEY, rep=who["email"], weeks=TREND_WEEKS, until=period)),
             lambda: (floor_drilldown(conn, fp, who["email"]), floor_trend(conn, who["email"], mondays)), runs)
@@ -163,7 +169,7 @@ def trend_figure(svc: Any, conn: sqlite3.Connection, period: Any, fp: FloorPerio
         got = [(p.value, p.target) for p in trend.points]
     except Exception as exc:  # the service is young; never let it break the benchmark
         return {"na": f"trend: n/a ({type(exc).__name__}: {exc})"}
-    mondays = trend_weeks(fp.end - timedelta(days=1))
+    mondays = trend_weeks(min(fp.end - timedelta(days=1), CLOCK_AT.astimezone(ZONE).date()))  # no future weeks
     want = floor_trend(conn, who["email"], mondays)
     if [p.period.start for p in trend.points] != mondays or not all(
             same(g[0], w[0]) and same(g[1], w[1]) for g, w in zip(got, want, strict=True)):
