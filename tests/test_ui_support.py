@@ -95,3 +95,12 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
 
 def screen_text(app: KpituiApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def test_a_one_day_comparison_span_reads_as_one_day() -> None:
+    from kpitui.domain.periods import Period
+    from kpitui.ui.show import period_span
+
+    assert period_span(Period.between(date(2026, 11, 9), date(2026, 11, 9))) == "9 Nov"  # not "9–9 Nov"
+    assert period_span(Period.between(date(2026, 11, 9), date(2026, 11, 11))) == "9–11 Nov"
+    assert period_span(Period.between(date(2026, 10, 30), date(2026, 11, 2))) == "30 Oct–2 Nov"

@@ -52,6 +52,8 @@ def period_span(period: Period) -> str:
         return f"{first:%b}–{last:%b %Y}"
     if period.kind == "year":
         return f"{first:%b}–{last:%b %Y}"
+    if first == last:  # a one-day span (Monday against last Monday)
+        return f"{first.day} {first:%b}"
     if first.month == last.month and first.year == last.year:
         return f"{first.day}–{last.day} {last:%b}"
     return f"{first.day} {first:%b}–{last.day} {last:%b}"
