@@ -60,8 +60,9 @@ def editable(value: Decimal | None) -> str:
     return text
 
 
-class TargetInput(ModalScreen[bool]):
-    """One cell: Enter saves (empty removes), Esc cancels; a refusal or a bad value is shown here, nothing saved."""
+class TargetInput(ModalScreen[str | None]):
+    """One cell: Enter saves (empty removes), Esc cancels; a refusal or a bad value is shown here, nothing saved.
+    Dismissed with what was done, in words ("Target saved", "Target cleared"), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="target.cancel")]
 
@@ -127,10 +128,10 @@ class TargetInput(ModalScreen[bool]):
 
     def on_target_input_saved(self, message: Saved) -> None:
         self.app.data_changed.publish("targets")  # type: ignore[attr-defined]
-        self.dismiss(True)
+        self.dismiss("Target saved" if message.value.strip() else "Target cleared")
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
 class TargetGrid(DataTable[Text]):
@@ -308,7 +309,7 @@ class TargetsEditor(Screen[None]):
                                team=sheet.team, current=own,
                                fallback=sheet.effective(rep_id, key) if own is None else sheet.defaults.get(key),
                                fallback_source=sheet.source(rep_id, key) if own is None else None)
-        self.app.push_screen(form, lambda saved: self.notify("Target saved") if saved else None)
+        self.app.push_screen(form, lambda done: self.notify(done) if done else None)
 
     def action_clear(self) -> None:
         cell = self._cell()
@@ -329,6 +330,7 @@ class TargetsEditor(Screen[None]):
             self.post_message(self.Failed(problem(exc)))
             return
         self.app.call_from_thread(self.app.data_changed.publish, "targets")  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.notify, "Target cleared")
 
     def action_copy_forward(self) -> None:
         period = self.app.period  # type: ignore[attr-defined]
