@@ -17,6 +17,7 @@ from kpitui.services.activities import ActivityService
 from kpitui.services.core import one_snapshot, parse_date
 from kpitui.services.deals import DealService
 from kpitui.services.exchange import ExchangeService
+from kpitui.services.meetings import MeetingService
 from kpitui.services.people import PeopleService
 from kpitui.services.reports import SORT_KEYS, ReportService, TeamKpis
 from kpitui.services.targets import TargetService
@@ -24,5 +25,6 @@ from kpitui.services.targets import TargetService
 __all__ = ["SORT_KEYS", "Kpitui", "TeamKpis", "one_snapshot", "parse_date"]
 
 
-class Kpitui(ReportService, TargetService, ActivityService, DealService, PeopleService, ExchangeService):
+class Kpitui(MeetingService,  # before ReportService, which it builds on
+             ReportService, TargetService, ActivityService, DealService, PeopleService, ExchangeService):
     """Everything a person can do with kpitui, with the role rules applied."""

@@ -21,8 +21,9 @@ from textual.worker import get_current_worker
 from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.periods import Period
-from kpitui.domain.records import ActivityRecord, DealRecord
+from kpitui.domain.records import ActivityRecord
 from kpitui.domain.reports import FunnelReport, Scorecard, Trend
+from kpitui.domain.standup import DealBrief
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
@@ -50,8 +51,10 @@ def diagnosis_content(funnel: FunnelReport) -> Content:
 
 
 class DealTable(DataTable[Text]):
-    COLUMNS = (("Deal", "deal", 10), ("Account", "account", 18), ("Stage", "stage", 11), ("Amount", "amount", 9),
-               ("Created", "created", 10), ("Closed", "closed", 10))
+    """Open deals first, the stalled ones (no activity for 14 days) on top and marked; then the closed ones."""
+
+    COLUMNS = (("Deal", "deal", 10), ("Account", "account", 16), ("Quiet", "quiet", 11), ("Stage", "stage", 11),
+               ("Amount", "amount", 9), ("Created", "created", 10), ("Closed", "closed", 10))
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -60,12 +63,15 @@ class DealTable(DataTable[Text]):
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
-    def show(self, deals: list[DealRecord]) -> None:
+    def show(self, deals: list[DealBrief]) -> None:
         self.clear()
-        for deal in deals:
+        for item in deals:
+            deal = item.deal
             stage_style = {"won": "green", "lost": "red"}.get(deal.outcome, "")
-            self.add_row(user_text(deal.external_id or f"#{deal.id}", limit=10), user_text(deal.account, limit=18),
-                         user_text(deal.stage, style=stage_style, limit=11),
+            quiet = (Text(f"{item.quiet_days}d stalled", style="bold red") if item.stalled
+                     else Text(f"{item.quiet_days}d") if item.is_open else Text(MISSING, style="dim"))
+            self.add_row(user_text(deal.external_id or f"#{deal.id}", limit=10), user_text(deal.account, limit=16),
+                         quiet, user_text(deal.stage, style=stage_style, limit=11),
                          Text(format_kpi("revenue", deal.amount, compact=True), justify="right"),
                          Text(deal.created_on.isoformat()),
                          Text(deal.closed_on.isoformat() if deal.closed_on else MISSING), key=str(deal.id))
@@ -93,7 +99,7 @@ class RepDetail(Screen[int | None]):
         funnel: FunnelReport
         trend: Trend
         activities: list[ActivityRecord]
-        deals: list[DealRecord]
+        deals: list[DealBrief]
 
     @dataclass
     class Failed(Message):
@@ -158,7 +164,7 @@ class RepDetail(Screen[int | None]):
             card, funnel = self.svc.drilldown(period, rep.ref)
             trend = self.svc.trend(key, rep=rep.ref, weeks=WEEKS, until=period)
             activities = self.svc.activities(rep=rep.ref, period=period, limit=RECENT)
-            deals = self.svc.deals(rep=rep.ref, limit=200)
+            deals = self.svc.deals_by_attention(rep=rep.ref)
         except Exception as exc:  # shown, never a dead worker
             self.post_message(self.Failed(rep.rep_id, problem(exc)))
             return
