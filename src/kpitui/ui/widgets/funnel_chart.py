@@ -18,9 +18,11 @@ def legend(mine: str) -> Content:
 
 
 class FunnelChart(PlotextPlot):
-    def __init__(self, *, mine: str = "you", id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, mine: str = "you", with_median: bool = True, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.mine = mine
+        self.with_median = with_median
+        """False for a team's funnel: its totals beside the median rep's would share one misleading scale."""
         self.labels: list[str] = []
         self.values: list[float] = []
         self.team_values: list[float] = []
@@ -34,6 +36,9 @@ class FunnelChart(PlotextPlot):
         self.team_values = [float(step.value or 0) for step in report.team_median]
         # Top of the funnel on top: plotext draws the first horizontal bar at the bottom. No plotext legend: its
         # markers drew as blank cells here and it covered the calls bars; `legend()` is the key, shown by the panel.
-        plt.multiple_bar(self.labels[::-1], [self.values[::-1], self.team_values[::-1]],
-                         orientation="horizontal", width=0.6, color=[MINE_COLOR, TEAM_COLOR])
+        if self.with_median:
+            plt.multiple_bar(self.labels[::-1], [self.values[::-1], self.team_values[::-1]],
+                             orientation="horizontal", width=0.6, color=[MINE_COLOR, TEAM_COLOR])
+        else:
+            plt.bar(self.labels[::-1], self.values[::-1], orientation="horizontal", width=0.6, color=MINE_COLOR)
         self.refresh()
