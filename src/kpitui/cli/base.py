@@ -133,4 +133,7 @@ def _require_existing_database(named: str | None) -> None:
 def run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool = False) -> None:
     from kpitui.ui.app import build_app
 
-    build_app(db, actor, demo=demo, standup=standup).run()
+    app = build_app(db, actor, demo=demo, standup=standup)
+    app.run()
+    if app.return_code:  # e.g. 2: standup mode refused to a rep chosen in the picker
+        sys.exit(app.return_code)

@@ -352,12 +352,12 @@ class ManagerHome(Screen[None]):
         self.app.open_screen(TargetsEditor(self.svc, team))  # type: ignore[attr-defined]
 
     def action_standup(self) -> None:
+        """The meeting, from rank 1 down (the reps whose detail you may see)."""
         from kpitui.ui.screens.standup import Standup
 
         reps = [r for r in self.lineup if (p := self.people.get(r.rep_id)) is None or self.svc.can_see_detail(p)]
         if not reps:
             self.notify("Nobody to step through", severity="warning")
             return
-        selected = self.query_one(LeaderboardTable).selected_rep_id
-        index = next((i for i, r in enumerate(reps) if r.rep_id == selected), 0)
-        self.app.open_screen(Standup(self.svc, reps, self.scope_label, index), self.select_rep)  # type: ignore[attr-defined]
+        team = self.board.team if self.board is not None else self.team
+        self.app.open_screen(Standup(self.svc, reps, self.scope_label, team), self.select_rep)  # type: ignore[attr-defined]
