@@ -1,17 +1,15 @@
 """One KPI across the reps of the leaderboard as horizontal plotext bars, each rep's target marked with ┃.
 
-Drawn so that it reads the same at 80x24, 200x50 and in a browser: every bar is a whole number of rows (plotext's
-own `bar` rounds a bar's edges onto its neighbours' rows, so labels drifted from their bars and bars merged),
-each label sits on its bar's middle row, one blank row at least between bars, no title or legend inside the
-plot (the panel's title and subtitle say what it shows: `title`, `LEGEND`), and bars that do not fit are left
-out ("top N of M" in the title) rather than squeezed. The target markers are drawn over the bars.
+Drawn on whole rows (row_bars.py) so that it reads the same at 80x24, 200x50 and in a browser: each label on its
+bar's middle row, a blank row between bars, no title or legend inside the plot (the panel's title and subtitle
+say what it shows: `title`, `LEGEND`), and bars that do not fit are left out ("top N of M" in the title) rather
+than squeezed. The target markers are drawn over the bars.
 
 The plotted numbers stay on the widget (`labels`, `values`, `targets`) so tests read the chart's data, not
 its pixels; `rows` says where each label and bar were drawn."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -22,11 +20,13 @@ from kpitui.domain.kpis import KPIS
 from kpitui.domain.reports import Leaderboard
 from kpitui.ui.show import plain
 from kpitui.ui.widgets.prebuilt_plot import Picture, PlotSpec, PrebuiltPlot
+from kpitui.ui.widgets.row_bars import FRAME_ROWS, Layout, Markers, draw_rows, layout, picture
+
+__all__ = ["FRAME_ROWS", "LEGEND", "Bars", "KpiBarChart", "Layout", "PreparedBars", "bars_of", "chart_number",
+           "draw_bars", "picture_of", "prepare_bars"]
 
 LABEL_WIDTH = 12
 MAX_BARS = 20
-FRAME_ROWS = 3  # the plot's top and bottom lines and the x tick labels
-MAX_SLOT = 12  # rows per bar, gap included: thicker bars say nothing more
 TARGET, DERIVED_TARGET = "┃", "┆"
 LEGEND = f"{TARGET} target · {DERIVED_TARGET} derived"
 
@@ -81,101 +81,20 @@ def bars_of(board: Leaderboard, key: str) -> Bars:
     return Bars(key, len(board.rows), labels, values, targets, derived if key != "score" else [])
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Rows of the plot's canvas: `shown` bars, one every `slot` rows, each `thick` rows; bar i (from the top)
-    covers canvas rows counted from the top `i*slot .. i*slot+thick-1`, its label on the middle one."""
-
-    shown: int
-    slot: int
-    thick: int
-
-    @property
-    def rows(self) -> int:
-        return 0 if not self.shown else (self.shown - 1) * self.slot + self.thick
-
-    def bar_rows(self, index: int) -> list[int]:
-        return [index * self.slot + j for j in range(self.thick)]
-
-    def label_row(self, index: int) -> int:
-        return index * self.slot + (self.thick - 1) // 2
-
-
-def layout(count: int, canvas: int) -> Layout:
-    """As many bars as fit with a blank row between them (the top of the ranking), as thick as the room
-    allows up to MAX_SLOT rows a bar, a third of each slot left blank."""
-    shown = max(0, min(count, (canvas + 1) // 2))
-    if shown <= 1:
-        return Layout(shown, 1, max(1, min(canvas, MAX_SLOT - 2)))
-    slot = min(MAX_SLOT, max(2, (canvas + 1) // shown))
-    while True:
-        thick = max(1, slot - max(1, round(slot / 3)))
-        if (shown - 1) * slot + thick <= canvas or slot == 2:
-            return Layout(shown, slot, thick)
-        slot -= 1
-
-
 def draw_bars(plt: Plot, bars: Bars, height: int) -> Layout:
-    """The chart on `plt` for a widget `height` rows high; the plot takes the rows the bars need (its size is
-    set here), the rest stays blank below it."""
-    plt.clear_data()
-    plt.clear_figure()
-    fit = layout(len(bars.labels), height - FRAME_ROWS)
-    if not fit.shown:
-        return fit
-    top = fit.rows - 1  # plotext counts rows from the bottom
-    centres = [top - fit.label_row(i) for i in range(fit.shown)]
-    for i, value in enumerate(bars.values[:fit.shown]):
-        if value > 0:
-            for row in fit.bar_rows(i):
-                plt.plot([0, value], [top - row, top - row], marker="█", color="cyan")
+    """The chart on `plt` for a widget `height` rows high: one cyan bar a rep, its target marked over it."""
     derived = bars.derived or [False] * len(bars.labels)
-    for is_derived, marker in ((False, TARGET), (True, DERIVED_TARGET)):
-        marked = [(t, centres[i]) for i, (t, d) in enumerate(zip(bars.targets[:fit.shown], derived, strict=False))
-                  if t is not None and d is is_derived]
-        if marked:
-            plt.scatter([t for t, _ in marked], [row for _, row in marked], marker=marker, color="red")
-    plt.yticks(centres, bars.labels[:fit.shown])
-    plt.ylim(0, max(top, 1))
-    highest = max([*bars.values[:fit.shown], *(t for t in bars.targets[:fit.shown] if t is not None)], default=0)
-    ticks = nice_ticks(highest)
-    plt.xlim(0, max(ticks[-1], highest * 1.05))
-    plt.xticks(ticks, [tick_label(t) for t in ticks])
-    return fit
-
-
-def nice_ticks(highest: float) -> list[float]:
-    """0 and round steps (1, 2, 2.5 or 5 × 10^k) up to the first at or above `highest`: 0 25 50 75 100 125,
-    not plotext's 0.0 27.4 54.7."""
-    if highest <= 0:
-        return [0.0, 1.0]
-    rough = highest / 4
-    power = 10 ** math.floor(math.log10(rough))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
-    count = math.ceil(highest / step - 1e-9)
-    return [i * step for i in range(count + 1)]
-
-
-def tick_label(value: float) -> str:
-    if abs(value) >= 1000:
-        text = f"{value / 1000:.1f}".rstrip("0").rstrip(".")
-        return text + "k"
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    markers = [Markers([t if d is is_derived else None for t, d in zip(bars.targets, derived, strict=False)],
+                       marker, "red") for is_derived, marker in ((False, TARGET), (True, DERIVED_TARGET))]
+    return draw_rows(plt, bars.labels, [(bars.values, "cyan")], height, markers)
 
 
 def picture_of(bars: Bars, spec: PlotSpec) -> tuple[Picture | None, Layout]:
     """The chart at `spec` (any thread: a plotext figure of its own), padded to the widget's height."""
     plot = Plot()
     fit = draw_bars(plot, bars, spec.height)
-    if spec.width <= 0 or spec.height <= 0 or not fit.shown:
-        return None, fit
-    height = fit.rows + FRAME_ROWS
-    plot.plotsize(spec.width, height)
-    plot._set_size(spec.width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
-    plot.theme(spec.theme)
-    text = Text.from_ansi(plot.build())
-    text.append("\n" * max(0, spec.height - height))
-    return Picture(spec, text), fit
+    text = picture(plot, fit, spec.width, spec.height, spec.theme)
+    return (None if text is None else Picture(spec, text)), fit
 
 
 @dataclass(frozen=True)
