@@ -55,6 +55,8 @@ async def test_clearing_a_target_says_cleared(db: Database, build: Builder) -> N
         await press(pilot, "x")
         assert notifications(app)[-1] == "Target cleared"
         assert app.screen.query_one("TargetGrid").get_row(str(ids["ada"]))[1].plain == "4"  # the default again
+        await press(pilot, "x")  # nothing of Ada's own is left in the cell
+        assert notifications(app)[-1] == "No target set in this cell to clear"
         await press(pilot, "enter", *"7", "enter", "enter")  # set 7, then open it again
         assert isinstance(app.screen, TargetInput)
         app.screen.query_one("Input").value = ""

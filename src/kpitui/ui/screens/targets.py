@@ -317,6 +317,10 @@ class TargetsEditor(Screen[None]):
             self.app.bell()
             return
         rep_id, key = cell
+        own = self.sheet.defaults if rep_id is None else self.sheet.own.get(rep_id, {})
+        if key not in own:  # nothing set here (a derived or default value shows): nothing to clear
+            self.notify("No target set in this cell to clear", severity="warning")
+            return
         self.write_clear(self.sheet, rep_id, key)
 
     @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
