@@ -52,6 +52,14 @@ def test_a_manager_writes_the_rep_reads_and_ticks_off(team_db: Path | str) -> No
                                                 ("3", "'=1+1 update the CRM")]  # formula-safe
     assert rows[2][6:8] == ["2026-10-20T15:00:00+02:00", "Ada Ames"]
 
+    # without REP: a manager gets her teams' notes, a rep only her own
+    kpitui(db, "--as", "mia@example.com", "notes", "add", "Bo Brandt", "Follow up Gamma", "--due", "2026-10-21")
+    team = json.loads(kpitui(db, "--as", "mia@example.com", "notes", "--open", "--format", "json").stdout)
+    assert [(n["id"], n["rep"]) for n in team] == [(4, "Bo Brandt"), (3, "Ada Ames")]
+    assert [n["id"] for n in json.loads(kpitui(db, "--as", "bo@example.com", "notes", "--format", "json").stdout)] \
+        == [4]
+    assert json.loads(kpitui(db, "--as", "cy@example.com", "notes", "--format", "json").stdout) == []
+
 
 def test_refusals_are_one_clear_line_and_write_nothing(team_db: Path | str) -> None:  # noqa: F811
     db = team_db

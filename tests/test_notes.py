@@ -53,6 +53,10 @@ def test_the_rep_and_her_manager_read_her_notes_nobody_else(db: Database, people
     assert [n.id for n in as_(db, "ada").team_open_actions()] == [item.id]
     with pytest.raises(AccessDenied):
         as_(db, "sam").team_open_actions("North")
+    theirs = as_(db, "sam").add_note("cy@example.com", "South's own")
+    assert [n.id for n in mia.team_notes()] == [item.id, note.id]  # North only
+    assert [n.id for n in as_(db, "eli").team_notes()] == [theirs.id, item.id, note.id]  # an admin: everyone
+    assert [n.id for n in as_(db, "sam").team_notes()] == [theirs.id]
 
 
 def test_only_a_manager_of_the_reps_team_writes(db: Database, people: dict[str, int]) -> None:

@@ -50,8 +50,12 @@ def _list(obj: Context, rep: str | None, open_only: bool, fmt: str) -> None:
     from kpitui.output import print_rows
 
     svc = obj.service
-    found = svc.notes(rep, open_only=open_only)
-    who = clean_text(found[0].rep) if found else clean_text(rep or (svc.actor.name if svc.actor else ""))
+    if rep is None and (svc.actor is None or svc.actor.role in ("manager", "admin")):
+        found = svc.team_notes(open_only=open_only)  # a manager's teams (an admin's: all), not their own
+        who = "your teams" if svc.actor is not None and svc.actor.role == "manager" else "all teams"
+    else:
+        found = svc.notes(rep, open_only=open_only)
+        who = clean_text(found[0].rep) if found else clean_text(rep or (svc.actor.name if svc.actor else ""))
     title = f"{'Open action items' if open_only else '1:1 notes'} · {who}"
     header = HEADER if fmt in ("json", "csv") else ["#", "Rep", "By", "Written", "Kind", "Due", "Done", "Text"]
     print_rows(title, header, _shown(svc, found, fmt), fmt, sys.stdout)
@@ -62,8 +66,9 @@ def _list(obj: Context, rep: str | None, open_only: bool, fmt: str) -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
 @click.pass_context
 def notes(ctx: click.Context, open_only: bool, fmt: str) -> None:
-    """1:1 notes and action items: `notes [REP] [--open]` lists them (default: your own); a manager writes
-    them with `notes add`; the rep or their manager ticks an action item off with `notes done ID`."""
+    """1:1 notes and action items: `notes [REP] [--open]` lists them (default: a rep's own, a manager's
+    teams', everyone's for an admin); a manager writes them with `notes add`; the rep or their manager ticks
+    an action item off with `notes done ID`."""
     if ctx.invoked_subcommand is None:
         _list(ctx.obj, None, open_only, fmt)
 

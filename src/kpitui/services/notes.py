@@ -69,15 +69,19 @@ class NoteService(AccessRules):
         for the rep's home and the standup."""
         return self.notes(rep, open_only=True)
 
-    def team_open_actions(self, team: str | None = None) -> list[NoteRecord]:
-        """The open action items of every rep of `team` (default: the teams in the actor's scope) whose notes
-        the actor may read, in one query; soonest due first. A rep gets only their own."""
+    def team_notes(self, team: str | None = None, open_only: bool = False) -> list[NoteRecord]:
+        """The notes about every active person of `team` (default: the teams in the actor's scope) whose notes
+        the actor may read, in one query: a manager's teams, everyone for an admin, a rep only their own."""
         team_ids, _ = self._leaderboard_scope(team)
         with self.db.read() as session:
             people = people_queries.reps_in_scope(session, team_ids, active_only=True,
                                                   roles=("rep", "manager", "admin"))
             rep_ids = [p.id for p in people if self.can_see_detail(p)]
-            return notes.list_notes(session, rep_ids=rep_ids, open_only=True, limit=10_000)
+            return notes.list_notes(session, rep_ids=rep_ids, open_only=open_only, limit=10_000)
+
+    def team_open_actions(self, team: str | None = None) -> list[NoteRecord]:
+        """The open action items of `team_notes`, soonest due first: the standup's "actions agreed"."""
+        return self.team_notes(team, open_only=True)
 
     def note(self, note_id: int) -> NoteRecord:
         with self.db.read() as session:
