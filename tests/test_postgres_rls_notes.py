@@ -83,6 +83,9 @@ def test_notes_are_for_the_rep_and_her_managers_and_the_database_stamps_and_logs
     assert log == [("Mia Moss", ids["ada"], "coaching_note", "create"),
                    ("Mia Moss", ids["ada"], "coaching_note", "create"),
                    ("Ada Ames", ids["ada"], "coaching_note", "update")]
+    with shared.db.engine.connect() as conn:  # FORCE: the owner is under the policies too
+        assert conn.execute(text("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
+                                 "WHERE relname = 'coaching_note'")).scalar() is True
     for outsider in ("sam", "cy"):  # the log's copies of the text are no way round
         with shared.engine_as(outsider).connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM change_log WHERE entity = 'coaching_note'")).scalar() == 0
