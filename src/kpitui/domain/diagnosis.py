@@ -148,8 +148,9 @@ def _deal_size(rep: Mapping[str, KpiValue], team: Mapping[str, float | None],
     if not behind or not winning:
         return None
     pace = " is behind pace" if revenue_behind else ""
+    deals = "1 deal was" if won == 1 else f"{won} deals were"
     return Finding("deal_size", f"Deals are small: revenue {_money(revenue)}{pace} (team median "
-                                f"{_money(team_revenue or 0)}) although {won} deals were won (team median "
+                                f"{_money(team_revenue or 0)}) although {deals} won (team median "
                                 f"{_num(team_won or 0)}) at a {_pct(float(win_rate or 0))} win rate (team "
                                 f"{_pct(team_win or 0)}); the average deal is {_money(float(size))} against "
                                 f"{_money(team_size)} for the team; aim for larger "
