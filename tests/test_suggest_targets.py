@@ -132,6 +132,9 @@ def test_apply_writes_audited_targets_in_one_go(db: Database, ids) -> None:  # n
     assert sheet.own[ids["ada"]]["revenue"] == Decimal("1226.66")
     history = svc.target_history("North")
     assert len(history) == 7 and {(c.actor, c.action) for c in history} == {("Mia Moss", "create")}
+    # applying again changes nothing, and writes no history entry
+    assert svc.apply_suggestions(svc.suggest_targets(DECEMBER)) == 0
+    assert len(svc.target_history("North")) == 7
 
 
 def test_suggestions_cost_a_fixed_handful_of_statements(db: Database, build: Builder) -> None:

@@ -21,7 +21,7 @@ from kpitui.domain.suggestions import Suggestion, SuggestionsReport
 from kpitui.services.core import one_snapshot
 from kpitui.services.reports import ReportService
 from kpitui.services.targets import TargetService
-from kpitui.store import attention, people_queries, targets_book
+from kpitui.store import attention, people_queries, records, targets_book
 from kpitui.store.buckets import Buckets
 from kpitui.store.people_queries import RepRow
 
@@ -102,7 +102,8 @@ class CockpitService(ReportService, TargetService):
 
     def apply_suggestions(self, report: SuggestionsReport, only: Sequence[tuple[int, str]] | None = None) -> int:
         """Write the suggestions (or those of `only`: (rep id, KPI) pairs) as the reps' own targets for the
-        report's period, through the audited target path, in one transaction: all or none. Returns how many."""
+        report's period, through the audited target path, in one transaction: all or none. Returns how many
+        changed (a suggestion that already is the target is left alone)."""
         chosen = [s for s in report.suggestions if only is None or (s.rep_id, s.kpi) in set(only)]
         if not chosen:
             return 0
@@ -120,11 +121,17 @@ class CockpitService(ReportService, TargetService):
         def write(session: Connection) -> int:
             for team_id in sorted(teams):
                 targets_book.lock_team_targets(session, team_id)
+            written = 0
             for s in chosen:
                 person = people[s.rep_id]
                 assert person is not None and person.team_id is not None
+                existing = records.find_target(session, rep_id=s.rep_id, team_id=None, kpi=s.kpi,
+                                               period_kind=report.period.kind, period_start=report.period.start)
+                if existing is not None and existing.value == s.value:
+                    continue  # already the target: no write, and no history entry that changes nothing
                 self._put_target(session, {"rep_id": s.rep_id, "team_id": None}, person.team_id, s.kpi,
                                  report.period, s.value)
-            return len(chosen)
+                written += 1
+            return written
 
         return self.db.run_write(write)
