@@ -37,8 +37,8 @@ def targets() -> None:
 
 @targets.command("suggest")
 @click.option("--team", default=None, help="One team (default: your teams, or everyone).")
-@click.option("--period", required=True, help="The period to suggest targets for: 2026-12, 2026-Q1, 2026-W50, "
-                                              "next month as e.g. 2026-12 ...")
+@click.option("--period", required=True, help="The week, month, quarter or year to suggest targets for: "
+                                              "2026-W50, 2026-12, 2026-Q1, 2027, this-month ...")
 @click.option("--apply", "apply_them", is_flag=True, help="Write them as the reps' own targets (audited, all or "
                                                           "nothing).")
 @FORMAT
