@@ -61,9 +61,11 @@ async def test_the_footer_is_whole_at_80x24(db: Database, build: Builder) -> Non
     app = make_app(db, MIA)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        footer = screen_text(app).splitlines()[-1]
-        for key in ("s Sort", "T Team", "c Cols", "e Targets", "S Standup", "q Quit", "? Help"):
+        lines = screen_text(app).splitlines()
+        footer = lines[-1]
+        for key in ("s Sort", "e Targets", "S Standup", "q Quit", "? Help"):
             assert key in footer
+        assert "T team · c columns" in "\n".join(lines)  # the board's subtitle names the keys the footer leaves out
 
 
 async def test_chosen_columns_are_remembered_across_restarts(db: Database, build: Builder, config: Path) -> None:

@@ -51,13 +51,9 @@ def standup_seconds() -> int:
 
 
 def open_actions(svc: Kpitui, rep: RepRef) -> list[str]:
-    """THE place the 1:1 notes plug in: the rep's open action items, as the notes service gives them
-    (`svc.open_actions(rep)`, items with a `text`). Until the service has it, there are none and nothing is
-    shown."""
-    provider: Callable[[str], list[object]] | None = getattr(svc, "open_actions", None)
-    if provider is None:
-        return []
-    return [clean_text(str(getattr(item, "text", item))) for item in provider(rep.ref)]
+    """The rep's open action items from their 1:1 notes (svc.open_actions), soonest due first, as lines."""
+    return [clean_text(item.text) + (f"  (due {item.due_on:%d %b})" if item.due_on else "")
+            for item in svc.open_actions(rep.ref)]
 
 
 def big_number(line: ScorecardLine) -> str:
