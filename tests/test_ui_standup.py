@@ -165,3 +165,24 @@ def test_kpitui_standup_refuses_a_rep(db: Database, build: Builder, tmp_path: Pa
     done = kpitui(tmp_path / "ui.db", "--as", "ada@example.com", "standup", ok=False)
     assert done.returncode == 2
     assert "standup mode is for managers: Ada Lovelace is a rep" in done.stderr
+
+
+async def test_open_action_items_show_per_rep_and_in_the_summary(db: Database, build: Builder) -> None:
+    fill_teams(build)
+    mia = service(db, actor=MIA, now=NOW)
+    mia.add_note("ada@example.com", "[/] call Acme back", action=True, due="2026-10-23")
+    done = mia.add_note("ada@example.com", "send the deck", action=True)
+    mia.mark_done(done.id)
+    mia.add_note("ada@example.com", "a plain note, not an action")
+    app = make_app(db, MIA)
+    async with app.run_test(size=SIZE) as pilot:
+        standup = await open_standup(pilot, FakeClock())
+        actions = standup.query_one("#standup-actions").render().plain
+        assert actions == "Open actions\n☐ [/] call Acme back  (due 23 Oct)"  # markup shown as typed
+        await press(pilot, "space")
+        assert not standup.query_one("#standup-actions").display  # Cy has none: nothing shown
+        await press(pilot, "space", "space")
+        await settle(pilot)
+        assert standup.summary is not None
+        assert standup.summary.actions == ["Ada Lovelace: [/] call Acme back  (due 23 Oct)"]
+        assert "☐ Ada Lovelace: [/] call Acme back" in screen_text(app)
