@@ -10,6 +10,9 @@ Settings a user changes live in one TOML file, `config.toml` in the platform's c
     workdays = "mon-fri"                 # KPITUI_WORKDAYS; also "sun-thu", "mon,tue,thu"
     holidays = [2026-12-24, 2026-12-25]  # and/or a file of ISO dates, one a line:
     holidays_file = "~/holidays.txt"    # KPITUI_HOLIDAYS=FILE (replaces both)
+    stages = ["Prospecting", "Qualified", "Proposal", "Negotiation"]  # the open stages, in order
+    won_stage = "Won"                    # and the closed ones (default: as the data spells them)
+    lost_stage = "Lost"
 """
 
 from __future__ import annotations
@@ -121,7 +124,8 @@ def config_path() -> Path:
     return Path(user_config_dir("kpitui", appauthor=False)) / "config.toml"
 
 
-CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str}
+CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str, "stages": list, "won_stage": str,
+               "lost_stage": str}
 
 
 def load_config() -> dict[str, Any]:
@@ -183,3 +187,15 @@ def work_calendar() -> WorkCalendar:
     if config.get("holidays_file"):
         holidays |= _holidays_from_file(config["holidays_file"], f"config file {config_path()}")
     return WorkCalendar(workdays, holidays)
+
+
+def pipeline_settings() -> dict[str, Any]:
+    """The pipeline's settings from the config file (`stages`, `won_stage`, `lost_stage`), checked."""
+    from kpitui.domain.pipeline import check_configured
+
+    config = {key: value for key, value in load_config().items() if key in ("stages", "won_stage", "lost_stage")}
+    try:
+        check_configured(config, f"config file {config_path()}")
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from None
+    return config
