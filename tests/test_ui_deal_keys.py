@@ -97,7 +97,7 @@ async def test_reopen_from_the_closed_deals_takes_the_revenue_back(db: Database,
         await settle(pilot)
         assert tile(app, "revenue").startswith("3.0k / 5.0k")  # Globex, won Tue 20 Oct
         await press(pilot, "D", "c")
-        assert "Closed deals" in screen_text(app)
+        assert "› Closed" in screen_text(app)
         assert [r[:2] for r in rows(app)] == [["won", "D-2"]]
         await press(pilot, "m")
         assert isinstance(app.screen, MyDeals)  # closed deals do not move: reopen first

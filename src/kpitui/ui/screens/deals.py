@@ -88,7 +88,7 @@ class MyDeals(Screen[None]):
         actor = self.svc.actor
         assert actor is not None
         banner = self.query_one(RepBanner)
-        banner.place = "Closed deals" if self.showing_closed else "Deals"
+        banner.place = "Closed" if self.showing_closed else "Deals"
         banner.show(actor.name, actor.team, self.app.period, self.svc.today(), self.svc.calendar)  # type: ignore[attr-defined]
 
     def on_mount(self) -> None:
@@ -166,7 +166,7 @@ class MyDeals(Screen[None]):
         columns.append(("Cycle" if closed else "Age", "age", max(age_w, 5)))
         for label, key, column_width in columns:
             table.add_column(label, key=key, width=column_width)
-        styles = {"won": "bold $success", "lost": "bold $error"}
+        styles = {"won": "bold green", "lost": "red"}  # Rich styles: DataTable cells know no $variables
         for deal, amount, age in zip(deals, amounts, ages, strict=True):
             day = deal.closed_on if closed and deal.closed_on else deal.created_on
             cells = [user_text(deal.stage, style="bold" if not closed else styles.get(deal.outcome, "bold")),
