@@ -131,3 +131,22 @@ async def test_the_activity_form_lists_matching_deals_to_pick_one(db: Database, 
     svc = service(db, actor=ADA, now=NOW)
     logged = svc.activities(limit=1)[0]
     assert (logged.kind, logged.deal_id, logged.note) == ("email", picked.id, "sent the quote")
+
+
+async def test_a_lost_deal_keeps_its_reason_in_the_change_log(db: Database, build: Builder) -> None:
+    import json
+
+    fill(build)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "D", "x")
+        assert isinstance(app.screen, DealForm)
+        await press(pilot, "tab", "tab", *"went with [red]Globex", "enter")
+        assert isinstance(app.screen, MyDeals)
+        assert [r[1] for r in rows(app)] == ["D-1"]
+    svc = service(db, actor=ADA, now=NOW)
+    lost = svc.find_deal("D-3")
+    assert (lost.outcome, str(lost.closed_on)) == ("lost", "2026-10-21")
+    after = json.loads(svc.changes(entity="deal", entity_id=lost.id)[0].after or "{}")
+    assert after["reason"] == "went with [red]Globex"

@@ -114,8 +114,9 @@ def pipeline_from(config: dict[str, object], open_deals: Iterable[tuple[str, dat
         stages = tuple(str(s) for s in configured)  # type: ignore[attr-defined]
     else:
         stages = tuple(stages_by_age(open_deals, today)) or DEFAULT_STAGES
-    stages = tuple(s for s in stages if s.casefold() not in (WON, LOST, str(won).casefold(), str(lost).casefold()))
-    return Pipeline(stages, str(won), str(lost))
+    closed = (WON, LOST, str(won).casefold(), str(lost).casefold())
+    stages = tuple(s for s in stages if s.casefold() not in closed)
+    return Pipeline(stages or tuple(s for s in DEFAULT_STAGES if s.casefold() not in closed), str(won), str(lost))
 
 
 def check_configured(config: dict[str, object], origin: str) -> None:

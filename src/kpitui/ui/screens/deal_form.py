@@ -73,6 +73,10 @@ class DealForm(FormScreen[DealRecord | None]):
                     yield Label("Closed on", classes="field-label")
                     yield Input(self.svc.today().isoformat(), id="closed-on", placeholder="YYYY-MM-DD",
                                 classes="short")
+            if self.mode == "lost":
+                with Horizontal(classes="field"):
+                    yield Label("Reason", classes="field-label")
+                    yield Input(id="reason", placeholder="optional: why it was lost", max_length=500)
             yield Static(id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save ⏎", id="save", variant="primary", compact=True)
@@ -104,13 +108,14 @@ class DealForm(FormScreen[DealRecord | None]):
             stage = self.mode
             amount = self.query_one("#amount", Input).value.strip() or None
             closed_on = self.query_one("#closed-on", Input).value.strip() or None
+        reason = self.query_one("#reason", Input).value if self.mode == "lost" else None
         self.saving = True
-        self.write(stage, amount, closed_on)
+        self.write(stage, amount, closed_on, reason)
 
     @work(thread=True, exclusive=True, group="deal-save", exit_on_error=False)
-    def write(self, stage: str, amount: str | None, closed_on: str | None) -> None:
+    def write(self, stage: str, amount: str | None, closed_on: str | None, reason: str | None) -> None:
         try:
-            deal = self.svc.move_deal(self.deal.id, stage, amount=amount, closed_on=closed_on)
+            deal = self.svc.move_deal(self.deal.id, stage, amount=amount, closed_on=closed_on, reason=reason)
         except Exception as exc:  # shown in the form, which stays open
             self.post_message(self.Failed(problem(exc)))
             return
