@@ -157,3 +157,17 @@ def test_the_default_pipeline_orders_stages_by_how_soon_deals_reach_them() -> No
     pipeline = pipeline_from({}, deals, [("won", "Won", 150), ("won", "won", 2), ("lost", "Lost", 3)], TODAY)
     assert pipeline == Pipeline(("Prospecting", "Qualified", "Proposal", "Negotiation"), "Won", "Lost")
     assert pipeline.stage_for("WON") == "Won" and pipeline.stage_for(" negotiation ") == "Negotiation"
+
+
+def test_a_stage_its_last_deal_left_stays_in_the_pipeline_in_its_place(db: Database, build: Builder) -> None:
+    team(build)  # Bob's open deals: Prospecting (2 days old), Qualified (19), Proposal (31)
+    mia = service(db, actor="Mia Manager")
+    assert mia.pipeline().stages == ("Prospecting", "Qualified", "Proposal")
+    qualified = next(d for d in mia.deals("Bob Builder", open_only=True) if d.stage == "Qualified")
+    mia.move_deal(qualified.id, "Proposal")  # Qualified's last deal moves on: only the change log knows it now
+    proposal = next(d for d in mia.deals("Bob Builder", open_only=True) if d.account == "Umbrella")
+    mia.win_deal(proposal.id)
+    assert mia.pipeline().stages == ("Prospecting", "Qualified", "Proposal")
+    with pytest.raises(InvalidInput, match="'Qu' is not a stage; the pipeline's stages are Prospecting, "
+                                           "Qualified, Proposal, Won, Lost"):
+        mia.move_deal(qualified.id, "Qu")

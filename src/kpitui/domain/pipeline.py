@@ -7,8 +7,9 @@ mean or median age mixes quick and slow deals (on the sample, Qualified's median
 Proposal's, 22); but a deal must have lived through the earlier stages to be in a later one, so the young end
 of each stage's ages rises along the pipeline (sample: Prospecting 2, Qualified 11, Proposal 21.5, Negotiation
 26 days). The quartile rather than the minimum keeps one deal created straight into a late stage from moving
-that stage. The change log could give real transitions, but imported deals have none: age is what every
-database has. The won and lost stages keep the data's spelling (the sample says `Won`), matched in any case.
+that stage. Imported deals have no history, so age is what every database has; the change log adds the
+stages no open deal is in any more (moved on, closed), next to the stage deals moved between. The won and
+lost stages keep the data's spelling (the sample says `Won`), matched in any case.
 
 A stage typed by a person must be one of these (any case): a typo such as "Qu" is refused with the list, never
 stored as a new stage. Stages already in the data that the pipeline does not name keep working (a deal may stay
@@ -97,6 +98,26 @@ def stages_by_age(open_deals: Iterable[tuple[str, date]], today: date) -> list[s
     return [spelled[key] for key in sorted(ages, key=lambda k: (how_soon(ages[k]), k))]
 
 
+def with_history(stages: Sequence[str], moves: Iterable[tuple[str | None, str | None]]) -> list[str]:
+    """`stages` plus the open stages only the change log knows (its last deal left them): one a deal left
+    joins just before the stage it moved to, one a deal entered just after the stage it came from, else at the
+    end. `moves`: (stage before, stage after) of open deals' changes, oldest first, None where a side is not an
+    open stage (a creation, a close)."""
+    order = list(stages)
+
+    def place(stage: str | None, neighbour: str | None, offset: int) -> None:
+        folded = [s.casefold() for s in order]
+        if not stage or stage.casefold() in folded:
+            return
+        known = neighbour is not None and neighbour.casefold() in folded
+        order.insert(folded.index(neighbour.casefold()) + offset if known else len(order), stage)  # type: ignore[union-attr]
+
+    for before, after in moves:
+        place(before, after, 0)
+        place(after, before, 1)
+    return order
+
+
 def most_common(spellings: Sequence[tuple[str, int]], default: str) -> str:
     """The spelling used by most deals, from (stage, count) pairs; `default` when there are none."""
     best = max(spellings, key=lambda pair: (pair[1], pair[0]), default=None)
@@ -104,16 +125,18 @@ def most_common(spellings: Sequence[tuple[str, int]], default: str) -> str:
 
 
 def pipeline_from(config: dict[str, object], open_deals: Iterable[tuple[str, date]],
-                  closed_spellings: Sequence[tuple[str, str, int]], today: date) -> Pipeline:
-    """The pipeline: the configured stages, else those of the data (`stages_by_age`), else the defaults.
-    `closed_spellings`: (outcome, stage, count) of closed deals, for the won / lost spelling."""
+                  closed_spellings: Sequence[tuple[str, str, int]], today: date,
+                  moves: Iterable[tuple[str | None, str | None]] = ()) -> Pipeline:
+    """The pipeline: the configured stages, else those of the data (`stages_by_age`, then `with_history`: a
+    stage does not vanish from the list when its last deal moves on), else the defaults. `closed_spellings`:
+    (outcome, stage, count) of closed deals, for the won / lost spelling."""
     won = config.get("won_stage") or most_common([(s, n) for o, s, n in closed_spellings if o == WON], "Won")
     lost = config.get("lost_stage") or most_common([(s, n) for o, s, n in closed_spellings if o == LOST], "Lost")
     configured = config.get("stages")
     if configured:
         stages = tuple(str(s) for s in configured)  # type: ignore[attr-defined]
     else:
-        stages = tuple(stages_by_age(open_deals, today)) or DEFAULT_STAGES
+        stages = tuple(with_history(stages_by_age(open_deals, today), moves)) or DEFAULT_STAGES
     closed = (WON, LOST, str(won).casefold(), str(lost).casefold())
     stages = tuple(s for s in stages if s.casefold() not in closed)
     return Pipeline(stages or tuple(s for s in DEFAULT_STAGES if s.casefold() not in closed), str(won), str(lost))

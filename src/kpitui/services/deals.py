@@ -8,7 +8,8 @@ change log's entry of the close (`after.reason`), which is where a deal's histor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -17,12 +18,29 @@ from sqlalchemy import Connection
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period
 from kpitui.domain.pipeline import Pipeline, pipeline_from
-from kpitui.domain.records import DealRecord
+from kpitui.domain.records import ChangeRecord, DealRecord
 from kpitui.domain.text import clean_text
 from kpitui.services.access import AccessRules
 from kpitui.store import people_queries, records
 
 MAX_MATCHES_SHOWN = 8
+HISTORY = 1000  # the newest deal changes read for the stages no open deal is in
+
+
+def _open_moves(history: Iterable[ChangeRecord]) -> list[tuple[str | None, str | None]]:
+    """(stage before, stage after) of deal changes, each side only while the deal was open."""
+    moves = []
+    for change in history:
+        sides = []
+        for snapshot in (change.before, change.after):
+            try:
+                values = json.loads(snapshot) if snapshot else {}
+            except ValueError:
+                values = {}
+            stage = values.get("stage") if isinstance(values, dict) and values.get("outcome") == "open" else None
+            sides.append(stage if isinstance(stage, str) else None)
+        moves.append((sides[0], sides[1]))
+    return moves
 
 
 def _fields(deal: DealRecord) -> dict[str, object]:
@@ -47,7 +65,8 @@ class DealService(AccessRules):
         with self.db.read() as session:
             ages = [] if config.get("stages") else records.open_stage_ages(session)
             spellings = records.closed_stage_spellings(session)
-        return pipeline_from(config, ages, spellings, self.today())
+            history = [] if config.get("stages") else records.changes(session, entity="deal", limit=HISTORY)
+        return pipeline_from(config, ages, spellings, self.today(), moves=_open_moves(reversed(history)))
 
     # -- finding ---------------------------------------------------------------------------------------------------
     def _visible_rep_ids(self) -> list[int] | None:
@@ -207,8 +226,6 @@ class DealService(AccessRules):
 
     @staticmethod
     def _stage_before_close(session: Connection, deal_id: int) -> str | None:
-        import json
-
         for change in records.changes(session, entity="deal", entity_id=deal_id, limit=50):
             before = json.loads(change.before) if change.before else {}
             after = json.loads(change.after) if change.after else {}
