@@ -83,7 +83,7 @@ def test_another_rep_cannot_move_a_deal_a_manager_of_the_team_can(db: Database, 
             svc.move_deal("A-1", "Proposal")
         with pytest.raises(AccessDenied):
             svc.win_deal(deal_id)
-    with pytest.raises(AccessDenied, match="may not log or change activities of Ada Lovelace"):
+    with pytest.raises(AccessDenied, match="Bob Builder may not add deals for Ada Lovelace: reps add their own"):
         service(db, actor="Bob Builder").add_deal("X", "Y", "1", rep="Ada Lovelace")
     assert service(db, actor="Ada Lovelace").find_deal("A-1").stage == "Qualified"
     assert service(db, actor="Mia Manager").move_deal("A-1", "Proposal").stage == "Proposal"

@@ -133,7 +133,12 @@ class DealService(AccessRules):
         from kpitui.domain.inputs import DealIn, InvalidFields, parse_input
 
         def write(session: Connection) -> DealRecord:
-            person = self._rep_for_write(rep)
+            try:
+                person = self._rep_for_write(rep)
+            except AccessDenied:
+                assert self.actor is not None
+                raise AccessDenied(f"{self.actor.name} may not add deals for {clean_text(rep or '')}: reps add "
+                                   "their own, managers their teams'") from None
             pipeline = self.pipeline()
             chosen = pipeline.stage_for(stage) if stage is not None and stage.strip() else pipeline.stages[0]
             if pipeline.outcome_of(chosen) != "open":
