@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from textual.widgets import DataTable, OptionList, Select
 
 from conftest import Builder, service
@@ -150,3 +151,21 @@ async def test_a_lost_deal_keeps_its_reason_in_the_change_log(db: Database, buil
     assert (lost.outcome, str(lost.closed_on)) == ("lost", "2026-10-21")
     after = json.loads(svc.changes(entity="deal", entity_id=lost.id)[0].after or "{}")
     assert after["reason"] == "went with [red]Globex"
+
+
+async def test_hostile_deal_text_in_the_picker_and_the_stage_list_stays_literal(db: Database,
+                                                                               build: Builder) -> None:
+    ids = fill(build)
+    for name in ("[/]", "\x1b[2Jwipe [@click=app.quit]q[/]"):
+        build.deal(ids["ada"], "Hostile", "5", "[bold]Stage[/", date(2026, 10, 12))
+        with db.write() as s:  # the Builder names deals after the account: give this one a hostile name
+            s.execute(text("UPDATE deal SET name = :name WHERE id = (SELECT max(id) FROM deal)"), {"name": name})
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "a", "e", "tab", "tab", "tab", *"hostile")
+        shown = screen_text(app)
+        assert "Hostile · [/]" in shown and "wipe [@click=app.quit]q[/]" in shown and "\x1b" not in shown
+        await press(pilot, "escape", "D", "m")
+        assert isinstance(app.screen, DealForm)
+        assert "[bold]Stage[/" in screen_text(app)
