@@ -159,7 +159,19 @@ def deals_named(session: Connection, ref: str, rep_ids: Sequence[int] | None, li
 
 
 def insert_deal(session: Connection, values: dict[str, Any]) -> int:
-    return int(session.execute(insert(Deal.__table__).values(**values)).inserted_primary_key[0])
+    """A new deal. On a shared PostgreSQL, the migrations so far grant the people's logins no INSERT on deals
+    (deals came from imports): that refusal is said in words, not as a driver error."""
+    from sqlalchemy.exc import DBAPIError
+
+    from kpitui.domain.errors import AccessDenied
+
+    try:
+        return int(session.execute(insert(Deal.__table__).values(**values)).inserted_primary_key[0])
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise AccessDenied("this database does not let your login add deals (no INSERT on deal for its "
+                               "people's logins yet): the owner or an admin can add them") from None
+        raise
 
 
 def open_stage_ages(session: Connection) -> list[tuple[str, date]]:
