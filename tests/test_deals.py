@@ -139,6 +139,11 @@ def test_naming_a_deal_by_id_external_id_name_or_account(db: Database, build: Bu
     assert text.startswith("deal: 2 deals match 'Globex': #") and text.endswith("give the id or the external id")
     assert "Globex · Globex deal (Ada Lovelace, Qualified)" in text and "(Ada Lovelace, Proposal)" in text
     assert ada.move_deal("Initrode", "Qualified").amount == Decimal("40.00")  # the one open Initrode
+    assert ada.find_deal("inite").id == two  # a part of an account: Initech's open deal (Initrode has two)
+    with pytest.raises(InvalidInput, match="deal: 3 deals match 'init'"):
+        ada.find_deal("init")  # Initech and two Initrode deals: no state picks one
+    with pytest.raises(NotFound):
+        ada.find_deal("%")  # LIKE's wildcards are literal: not every deal
     with pytest.raises(NotFound, match="no deal 'Umbrella'"):
         ada.find_deal("Umbrella")  # Bob's: a rep looks up only their own deals by name
     logged = ada.log_activity("call", outcome="connected", deal="acme")

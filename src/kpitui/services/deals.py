@@ -83,9 +83,10 @@ class DealService(AccessRules):
         return sorted(own | {m.id for m in members})
 
     def find_deal(self, ref: str, *, among: Sequence[int] | None = None, prefer: str | None = None) -> DealRecord:
-        """The deal `ref` names: its id (`12` or `#12`) or external id, else its name or account when one deal
-        has it, among the deals of the reps `among` (default: those the actor may see). `prefer` ("open" /
-        "closed"): of several deals of that name, the only one in that state. Ambiguous: an error listing them."""
+        """The deal `ref` names: its id (`12` or `#12`) or external id, else its name or account (else a part
+        of one) when one deal has it, among the deals of the reps `among` (default: those the actor may see).
+        `prefer` ("open" / "closed"): of several such deals, the only one in that state. Ambiguous: an error
+        listing them."""
         text = ref.strip()
         if not text:
             raise InvalidInput("deal: say which deal (its id, external id, name or account)")
@@ -95,6 +96,8 @@ class DealService(AccessRules):
                 return found
             scope = list(among) if among is not None else self._visible_rep_ids()
             matches = records.deals_named(session, clean_text(text), scope)
+            if not matches:  # then a part of a name or an account ("Crescent" for "Crescent Software AB")
+                matches = records.deals_named(session, clean_text(text), scope, partial=True)
         if prefer is not None and len(matches) > 1:
             preferred = [d for d in matches if (d.outcome == "open") == (prefer == "open")]
             matches = preferred if len(preferred) == 1 else matches

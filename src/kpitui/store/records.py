@@ -144,18 +144,27 @@ def find_deal(session: Connection, ref: str) -> DealRecord | None:
     return _deal(row) if row else None
 
 
-def deals_named(session: Connection, ref: str, rep_ids: Sequence[int] | None, limit: int = 50) -> list[DealRecord]:
-    """Deals whose name or account is `ref`, in any case, among `rep_ids`' deals (None: everyone's). SQL's
-    lower() folds ASCII only (SQLite), so the candidates are compared again in Python with casefold."""
+def deals_named(session: Connection, ref: str, rep_ids: Sequence[int] | None, limit: int = 50,
+                partial: bool = False) -> list[DealRecord]:
+    """Deals whose name or account is `ref` (`partial`: contains it), in any case, among `rep_ids`' deals (None:
+    everyone's). SQL's lower() folds ASCII only (SQLite), so the candidates are compared again in Python with
+    casefold."""
     low = ref.lower()
-    stmt = _deal_select().where(or_(func.lower(_D.name) == low, func.lower(_D.account) == low,
-                                    _D.name == ref, _D.account == ref))
+    if partial:
+        pattern = "%" + low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        match = or_(func.lower(_D.name).like(pattern, escape="\\"), func.lower(_D.account).like(pattern, escape="\\"))
+    else:
+        match = or_(func.lower(_D.name) == low, func.lower(_D.account) == low, _D.name == ref, _D.account == ref)
+    stmt = _deal_select().where(match)
     if rep_ids is not None:
         stmt = stmt.where(_D.rep_id.in_(rep_ids))
     stmt = stmt.order_by(_D.outcome, _D.created_on.desc(), _D.id.desc()).limit(limit)
     folded = ref.casefold()
-    return [deal for deal in (_deal(row) for row in session.execute(stmt))
-            if folded in (deal.name.casefold(), deal.account.casefold())]
+
+    def fits(value: str) -> bool:
+        return folded in value.casefold() if partial else folded == value.casefold()
+
+    return [deal for deal in (_deal(row) for row in session.execute(stmt)) if fits(deal.name) or fits(deal.account)]
 
 
 def insert_deal(session: Connection, values: dict[str, Any]) -> int:
