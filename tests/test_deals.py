@@ -176,3 +176,11 @@ def test_a_stage_its_last_deal_left_stays_in_the_pipeline_in_its_place(db: Datab
     with pytest.raises(InvalidInput, match="'Qu' is not a stage; the pipeline's stages are Prospecting, "
                                            "Qualified, Proposal, Won, Lost"):
         mia.move_deal(qualified.id, "Qu")
+
+
+def test_closed_deals_come_newest_close_first_so_a_limit_keeps_the_recent_ones(db: Database, build: Builder) -> None:
+    ids = team(build)
+    for n, (stage, closed) in enumerate([("Lost", 3), ("Won", 9), ("Lost", 5), ("Won", 1)]):
+        build.deal(ids["ada"], f"C{n}", "1", stage, date(2026, 9, 1), closed=date(2026, 10, closed))
+    ada = service(db, actor="Ada Lovelace")
+    assert [d.account for d in ada.deals(closed_only=True, limit=2)] == ["C1", "C2"]  # 9 Oct, 5 Oct

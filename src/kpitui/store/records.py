@@ -126,7 +126,9 @@ def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only:
         stmt = stmt.where(_D.closed_on >= closed_from)
     if closed_before is not None:
         stmt = stmt.where(_D.closed_on < closed_before)
-    stmt = stmt.order_by(_D.outcome, _D.created_on.desc(), _D.id.desc()).limit(limit)
+    # closed deals newest close first, so a limit keeps the recent ones (not the lost before the won)
+    order = (_D.closed_on.desc(), _D.id.desc()) if closed_only else (_D.outcome, _D.created_on.desc(), _D.id.desc())
+    stmt = stmt.order_by(*order).limit(limit)
     return [_deal(row) for row in session.execute(stmt)]
 
 
