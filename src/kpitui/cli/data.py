@@ -76,7 +76,7 @@ def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str
 @click.pass_obj
 def export(obj: Context, kind: str, rep: str | None, team: str | None, period: str | None, fmt: str,
            output: Path | None) -> None:
-    """Export activities, deals, targets, the leaderboard or a scorecard (CSV is formula-safe)."""
+    """Export activities, deals, targets, 1:1 notes, the leaderboard or a scorecard (CSV is formula-safe)."""
     from kpitui.export_file import refuse_database_files, replacing
     from kpitui.output import emit, print_rows
 

@@ -247,8 +247,17 @@ class ReportService(AccessRules):
         team_medians["activity_volume"] = median([activity_volume(group.kpis[m.id]) for m in members])
         mine = funnel_steps(group.kpis[person.id])
         team_funnel = median_funnel(member_funnels)
-        findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
+        findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel,
+                            self._revenue_behind(person, group))
         return FunnelReport(group.period, person.name, person.team, mine, team_funnel, findings)
+
+    def _revenue_behind(self, person: RepRow, group: TeamKpis) -> bool | None:
+        """Whether the rep's revenue is behind pace against its target (None: no target, or no day counted)."""
+        target = group.targets[person.id].get("revenue")
+        elapsed = self.calendar.elapsed(group.period, self.today())
+        status = pace_status("revenue", projected("revenue", group.kpis[person.id]["revenue"], elapsed), target,
+                             elapsed)
+        return None if status is None else status == "behind"
 
     @one_snapshot
     def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:

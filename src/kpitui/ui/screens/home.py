@@ -27,6 +27,7 @@ from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
+from kpitui.ui.widgets.open_actions import OpenActions
 
 RECENT = 50
 
@@ -65,6 +66,7 @@ class RepHome(Screen[None]):
         yield RepBanner(id="banner")
         with Vertical(id="home-body"):
             yield Horizontal(id="tiles")
+            yield OpenActions(self.svc, id="open-actions")
             with ContentSwitcher(initial="overview", id="home-switcher"):
                 with Horizontal(id="overview"):
                     with Vertical(id="funnel-panel", classes="panel") as funnel_panel:

@@ -1,5 +1,7 @@
 """The manager's home: the team leaderboard for the period, sortable by any KPI, with a chart of the sorted
-column across reps (targets marked). Enter drills into a rep; `T` picks a team, `e` opens the targets editor,
+column across reps (targets marked), and beside the chart the "Needs attention" panel (the rules of `kpitui
+alerts`; at 80 columns `a` shows it in the chart's place). Enter drills into a rep, from the board or from an
+item of the panel; `a` moves between the board and the panel; `T` picks a team, `e` opens the targets editor,
 `S` starts standup mode."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -27,6 +29,7 @@ from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
 from kpitui.ui.lineup import RepRef, lineup
 from kpitui.ui.screens.choose import NOTHING, ChooseOne
 from kpitui.ui.show import plain, problem
+from kpitui.ui.widgets.attention import AttentionPanel
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 from kpitui.ui.widgets.kpi_bars import KpiBarChart, PreparedBars, prepare_bars
 from kpitui.ui.widgets.leaderboard_table import LAGGING, BoardRows, LeaderboardTable, board_rows
@@ -57,6 +60,8 @@ class ManagerHome(Screen[None]):
                 tooltip="choose any KPI of the catalogue"),
         Binding("T", "choose_team", "Team", key_display="T", id="manager.team", tooltip="another of your teams"),
         *QUIET_PERIOD_BINDINGS,
+        Binding("a", "attention", "Attention", id="manager.attention",
+                tooltip="the Needs attention panel and back to the board (at 80 columns it shows it)"),
         Binding("e", "targets", "Targets", id="manager.targets", tooltip="reps × KPIs for this period"),
         Binding("S", "standup", "Standup", key_display="S", id="manager.standup",
                 tooltip="full screen, rep by rep"),
@@ -102,10 +107,12 @@ class ManagerHome(Screen[None]):
                 board_panel.border_title = "Leaderboard"
                 board_panel.border_subtitle = "Enter drill in · s sort · T team"
                 yield LeaderboardTable(id="board")
-            with Vertical(id="board-chart-panel", classes="panel") as chart_panel:
-                chart_panel.border_title = "Chart"
-                chart_panel.border_subtitle = "sorted column · ┃ target"
-                yield KpiBarChart(id="board-chart")
+            with Horizontal(id="manager-lower"):  # the chart, and Needs attention beside it
+                with Vertical(id="board-chart-panel", classes="panel") as chart_panel:
+                    chart_panel.border_title = "Chart"
+                    chart_panel.border_subtitle = "sorted column · ┃ target"
+                    yield KpiBarChart(id="board-chart")
+                yield AttentionPanel(self.svc, id="attention-panel")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -127,6 +134,7 @@ class ManagerHome(Screen[None]):
         if period is not None:
             self.add_class("-loading")
             self.load(period, self.team, self.sort)
+            self.query_one(AttentionPanel).load(period, self.team)
 
     @work(thread=True, exclusive=True, group="leaderboard", exit_on_error=False)
     def load(self, period: Period, team: str | None, sort: str) -> None:
@@ -273,6 +281,28 @@ class ManagerHome(Screen[None]):
             return
         self.app.open_screen(RepDetail(self.svc, reps, index, self.scope_label, self.trend_key),  # type: ignore[attr-defined]
                              self.select_rep)
+
+    # -- needs attention -------------------------------------------------------------------------------------------
+    def action_attention(self) -> None:
+        """To the panel (showing it where it is hidden, at 80 columns) or, from it, back to the board."""
+        panel = self.query_one(AttentionPanel)
+        if panel.has_focus_within:
+            self._leave_attention()
+            return
+        self.query_one("#manager-lower").add_class("-attention")
+        panel.focus_list()
+
+    def on_attention_panel_leave(self, _message: AttentionPanel.Leave) -> None:
+        self._leave_attention()
+
+    def _leave_attention(self) -> None:
+        self.query_one("#manager-lower").remove_class("-attention")
+        self.query_one(LeaderboardTable).focus()
+
+    def on_attention_panel_open_rep(self, message: AttentionPanel.OpenRep) -> None:
+        """Esc from the drill-down comes back to the board with that rep selected (the panel hidden at 80)."""
+        self.query_one("#manager-lower").remove_class("-attention")
+        self.open_rep(message.rep_id)
 
     @property
     def trend_key(self) -> str:

@@ -1,5 +1,6 @@
 """One rep, as a manager coaches them: scorecard tiles, the funnel beside the team median (table, chart and the
-diagnosis in plain words), the weekly trend of a KPI with its target line, activities and deals.
+diagnosis in plain words), the weekly trend of a KPI with its target line, activities, deals and 1:1 notes
+(`o`; there `a` writes a note, `A` an action item, `x` ticks one off).
 
 ←/→ (n/p) step to the next rep in leaderboard order without leaving; Esc goes back with that rep selected."""
 
@@ -33,6 +34,7 @@ from kpitui.ui.widgets.breadcrumb import Breadcrumb
 from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
+from kpitui.ui.widgets.notes_panel import NotesPanel
 from kpitui.ui.widgets.trend_chart import TrendChart
 
 TREND_KEYS = ("conversations", "meetings", "new_opps", "revenue", "calls", "proposals", "won_deals", "win_rate",
@@ -81,6 +83,11 @@ class RepDetail(Screen[int | None]):
         Binding("v", "tab('trend')", "Trend", show=False, id="detail.tab_trend"),
         Binding("l", "tab('activities')", "Activities", id="detail.tab_activities"),
         Binding("d", "tab('deals')", "Deals", id="detail.tab_deals"),
+        Binding("o", "tab('notes')", "1:1 notes", id="detail.tab_notes", tooltip="notes and action items"),
+        Binding("a", "add_note(False)", "Note", id="detail.note_add", tooltip="write a 1:1 note"),
+        Binding("A", "add_note(True)", "Action", key_display="A", id="detail.action_add",
+                tooltip="an action item, with a due date"),
+        Binding("x", "note_done", "Done", id="detail.note_done", tooltip="mark the action item done"),
         Binding("r", "reload", "Refresh", show=False, id="detail.reload"),
     ]
 
@@ -133,6 +140,8 @@ class RepDetail(Screen[int | None]):
                     yield ActivityTable(compact=True, id="detail-activities")
                 with TabPane("Deals", id="deals"):
                     yield DealTable(id="detail-deals")
+                with TabPane("1:1 notes", id="notes"):
+                    yield NotesPanel(self.svc, id="detail-notes")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -150,6 +159,7 @@ class RepDetail(Screen[int | None]):
         if period is not None:
             self.add_class("-loading")
             self.load(self.rep, period, self.trend_key)
+            self.query_one(NotesPanel).show_rep(self.rep.rep_id, self.rep.ref)
 
     @work(thread=True, exclusive=True, group="rep-detail", exit_on_error=False)
     def load(self, rep: RepRef, period: Period, key: str) -> None:
@@ -218,6 +228,26 @@ class RepDetail(Screen[int | None]):
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
+
+    # -- 1:1 notes: a/A/x act in the notes tab only (and show in the footer there) --------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_note", "note_done"):
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "notes"
+        return True
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    def action_add_note(self, action: bool) -> None:
+        from kpitui.ui.screens.note_form import NoteForm
+
+        panel = self.query_one(NotesPanel)
+        self.app.push_screen(NoteForm(self.svc, self.rep.ref, self.rep.name, action=action),
+                             lambda note: panel.reload(select=note.id) if note is not None else None)
+
+    def action_note_done(self) -> None:
+        self.query_one(NotesPanel).tick_selected()
 
     def action_back(self) -> None:
         self.dismiss(self.rep.rep_id)
