@@ -12,6 +12,9 @@ Settings a user changes live in one TOML file, `config.toml` in the platform's c
     holidays_file = "~/holidays.txt"    # KPITUI_HOLIDAYS=FILE (replaces both)
     leaderboard_columns = ["conversations", "meetings", "revenue"]   # the app writes it: `c` on the leaderboard
     standup_seconds = 120                # the countdown per rep in standup mode
+    stages = ["Prospecting", "Qualified", "Proposal", "Negotiation"]  # the open stages, in order
+    won_stage = "Won"                    # and the closed ones (default: as the data spells them)
+    lost_stage = "Lost"
 
 The app writes only the settings a user chooses in it (`save_setting`): one key is replaced, every other line
 of the file (comments included) stays as it was.
@@ -127,7 +130,7 @@ def config_path() -> Path:
 
 
 CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str, "leaderboard_columns": list,
-               "standup_seconds": int}
+               "standup_seconds": int, "stages": list, "won_stage": str, "lost_stage": str}
 
 
 def load_config() -> dict[str, Any]:
@@ -249,3 +252,15 @@ def work_calendar() -> WorkCalendar:
     if config.get("holidays_file"):
         holidays |= _holidays_from_file(config["holidays_file"], f"config file {config_path()}")
     return WorkCalendar(workdays, holidays)
+
+
+def pipeline_settings() -> dict[str, Any]:
+    """The pipeline's settings from the config file (`stages`, `won_stage`, `lost_stage`), checked."""
+    from kpitui.domain.pipeline import check_configured
+
+    config = {key: value for key, value in load_config().items() if key in ("stages", "won_stage", "lost_stage")}
+    try:
+        check_configured(config, f"config file {config_path()}")
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from None
+    return config

@@ -49,7 +49,7 @@ def import_(obj: Context, kind: str, file: Path, mappings: tuple[str, ...], dry_
 @click.option("--at", "when", default=None, help="When: now, today 14:00, yesterday 9:30, ISO 8601.")
 @click.option("--outcome", default=None, help="For calls: connected, voicemail or no_answer.")
 @click.option("--duration", "duration_min", type=int, default=None, help="Minutes.")
-@click.option("--deal", default=None, help="The deal's external id.")
+@click.option("--deal", default=None, help="The deal: its id, external id, name or account (when one deal has it).")
 @click.option("--note", default="", help="A short note.")
 @click.pass_obj
 def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str | None,

@@ -259,6 +259,12 @@ class KpituiApp(App[None]):
         if self.svc is not None and not isinstance(self.screen, ActivityForm):
             self.open_screen(ActivityForm(self.svc))
 
+    def action_new_deal(self) -> None:
+        from kpitui.ui.screens.new_deal import NewDealForm
+
+        if self.svc is not None and self.svc.actor is not None and not isinstance(self.screen, NewDealForm):
+            self.open_screen(NewDealForm(self.svc))
+
     # -- export --------------------------------------------------------------------------------------------------
     def action_export_scorecard(self) -> None:
         if self.svc is not None and self.period is not None:

@@ -20,6 +20,7 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kpitui.ui.screens.go_to import GoTo
     from kpitui.ui.screens.home import RepHome
     from kpitui.ui.screens.leaderboard import ManagerHome
+    from kpitui.ui.screens.new_deal import NewDealForm
     from kpitui.ui.screens.picker import RepPicker
     from kpitui.ui.screens.rep_detail import RepDetail
     from kpitui.ui.screens.standup import Standup
@@ -35,7 +36,8 @@ def sections() -> list[tuple[str, list[Binding]]]:
                   Binding("ctrl+q", "quit", "Quit")]
     return [("Everywhere", everywhere), ("Home", bindings(RepHome)), ("Log / edit activity", bindings(ActivityForm)),
             ("Activities (l)", bindings(ActivityList)), ("My deals (D)", bindings(MyDeals)),
-            ("Move / close a deal", bindings(DealForm)), ("Go to (g)", bindings(GoTo)),
+            ("Move / close a deal", bindings(DealForm)), ("New deal (n)", bindings(NewDealForm)),
+            ("Go to (g)", bindings(GoTo)),
             ("Who are you?", bindings(RepPicker)),
             ("Leaderboard (managers)", bindings(ManagerHome)), ("Leaderboard columns (c)", bindings(ColumnChooser)),
             ("Team funnel (Enter on Σ)", bindings(TeamFunnel)), ("Rep drill-down", bindings(RepDetail)),

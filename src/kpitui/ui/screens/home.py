@@ -39,6 +39,7 @@ class RepHome(Screen[None]):
         Binding("k", "toggle_kpis", "All KPIs", id="home.kpis", tooltip="every KPI as a table"),
         Binding("l", "app.go('activities')", "Activities", id="go.activities"),
         Binding("D", "app.go('deals')", "Deals", key_display="D", id="go.deals"),
+        Binding("n", "app.new_deal", "New deal", id="deal.new", tooltip="a new opportunity (counts in new_opps)"),
         Binding("g", "app.go_menu", "Go to", id="go.menu"),
         Binding("r", "reload", "Refresh", show=False, id="home.reload"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
