@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.kpis import KpiInputs
+from kpitui.store import rollups
 from kpitui.store.buckets import (
     Buckets,
     Facts,
@@ -37,6 +38,7 @@ from kpitui.store.buckets import (
 )
 from kpitui.store.models import Activity, Deal, Forecast, Score
 from kpitui.store.people_queries import RepRow
+from kpitui.store.rollups import activity_day
 from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -61,13 +63,50 @@ def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
             .group_by(*_grouping(a.kind, a.rep_id, inner_bounds=inner_bounds)))
 
 
+@shaped
+def _rollup_statement(inner_bounds: int, scoped: bool, columns: tuple[str, ...]) -> Any:
+    r = activity_day.c
+    bucket = _bucket_case(r.day, inner_bounds)
+    return (select(r.rep_id, bucket.label("bucket"), *[func.sum(r[c]).label(c) for c in columns])
+            .where(*_scope(r.rep_id, scoped), r.day >= bindparam("lo"), r.day < bindparam("hi"))
+            .group_by(*_grouping(r.rep_id, inner_bounds=inner_bounds)))
+
+
+def _rollup_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
+                   kinds: Iterable[str]) -> Facts:
+    """activity_counts from whole local days of the rollup (rollups.py): per rep, its days in the period."""
+    wanted = set(kinds)
+    columns = tuple(column for kind, column in KIND_COLUMNS.items() if kind in wanted)
+    columns += ("conversations",) if "call" in wanted else ()
+    if not columns:
+        return {}
+    base = _scope_params(rep_ids)
+    if len(buckets.periods) > 1 and rep_ids is not None and len(rep_ids) * (buckets.end - buckets.start).days \
+            <= FEW_REP_DAYS:
+        runs = [(_rollup_statement(len(buckets.periods) - 1, True, columns), {**base, **buckets.date_params()},
+                 None)]
+    else:  # one statement per bucket: the rows come in primary-key order, grouped without a sort
+        stmt = _rollup_statement(0, rep_ids is not None, columns)
+        runs = [(stmt, {**base, "lo": p.start, "hi": p.end}, i) for i, p in enumerate(buckets.periods)]
+    result: Facts = {}
+    for stmt, params, index in runs:
+        for row in session.execute(stmt, params):
+            values = dict(row._mapping)
+            rep_id, bucket = values.pop("rep_id"), values.pop("bucket")
+            result[(rep_id, bucket if index is None else index)] = values
+    return result
+
+
 def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
                     kinds: Iterable[str] = KIND_COLUMNS) -> Facts:
-    """Counts per kind (and connected calls) per rep, one statement per bucket; only `kinds` when given.
+    """Counts per kind (and connected calls) per rep: from the rollup of whole local days when it was built
+    for this zone, else from the activity rows, one statement per bucket; only `kinds` when given.
 
     `GROUP BY kind, rep_id` follows the order of ix_activity_kind_rep_time, so SQLite reads the index alone and
     never sorts; grouping by a computed bucket instead made it sort every row of the range.
     """
+    if rollups.answers_for(session, buckets.zone, (buckets.start, buckets.end)):
+        return _rollup_counts(session, buckets, rep_ids, kinds)
     instants = buckets.instants
     base = {"kinds": sorted(kinds), **_scope_params(rep_ids)}
     days = (buckets.end - buckets.start).days
