@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from kpitui.store.types import DecimalText, UTCDateTime
@@ -45,8 +45,6 @@ class Deal(SQLModel, table=True):
         Index("ix_deal_rep_created", "rep_id", "created_on"),
         Index("ix_deal_rep_closed", "rep_id", "closed_on"),
         Index("ix_deal_account", "account", "outcome", "closed_on"),
-        Index("ix_deal_open", "rep_id", "created_on", "amount_cents", sqlite_where=text("closed_on IS NULL"),
-              postgresql_where=text("closed_on IS NULL")),  # the deals open now (open_pipeline)
     )
     id: int | None = Field(default=None, primary_key=True)
     external_id: str | None = Field(default=None, max_length=100, unique=True)

@@ -2,8 +2,7 @@
 
 The leaderboard reads whole days from it instead of every activity of the period (DESIGN.md section 8). Built
 here for the existing rows in the time zone of the process that upgrades; a service opened in another zone
-rebuilds it. Deal facts stay on `deal`: an index of the open deals (a partial index: closed_on IS NULL) lets the
-open pipeline read the deals open now instead of all history.
+rebuilds it. Deal facts stay on `deal` (the open pipeline reads the open deals through ix_deal_closed).
 
 PostgreSQL: the trigger function is SECURITY DEFINER (a rep's own write maintains rows no rep may write);
 activity_day gets row-level security as activity has it (a rep reads their team's counts, not the company's);
@@ -51,8 +50,6 @@ def upgrade() -> None:
         sa.Column("shift_s", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("starts_at"),
     )
-    op.create_index("ix_deal_open", "deal", ["rep_id", "created_on", "amount_cents"],
-                    sqlite_where=sa.text("closed_on IS NULL"), postgresql_where=sa.text("closed_on IS NULL"))
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
         _postgres_access()
@@ -62,7 +59,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     rollups.drop_triggers(conn)
-    op.drop_index("ix_deal_open", table_name="deal")
     for table in ("rollup_shift", "rollup_state", "activity_day"):
         op.drop_table(table)
 
