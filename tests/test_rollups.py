@@ -23,13 +23,14 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
-from conftest import BERLIN, Builder, service
+from conftest import BERLIN, POSTGRES, Builder, service
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.records import ActivityRecord
+from kpitui.services import Kpitui
 from kpitui.store import rollups
 from kpitui.store.db import Database
+from test_postgres_rls import NOW, Shared, shared  # noqa: F401,F811 - `shared`: the fixture
 
-NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ZONES = (BERLIN, ZoneInfo("UTC"), ZoneInfo("America/Santiago"), ZoneInfo("Asia/Kathmandu"),
          ZoneInfo("America/St_Johns"))
 FIRST = datetime(2025, 9, 1, tzinfo=UTC)
@@ -217,3 +218,77 @@ def test_each_piece_shifts_every_instant_onto_its_local_date(zone: ZoneInfo) -> 
         for moment in (start, end - timedelta(microseconds=1), start + (end - start) / 2):
             assert (moment + timedelta(seconds=shift)).date() == moment.replace(tzinfo=UTC).astimezone(zone).date()
     assert pieces[-1][1] is None
+
+
+def test_the_migration_builds_the_rollup_and_its_downgrade_keeps_every_row(tmp_path: Path) -> None:
+    """0007 -> 0009 builds activity_day for the rows already there; back to 0007 drops it, its triggers and
+    its tables, and no row of any table is lost; up again builds it again."""
+    import sqlite3
+
+    from alembic import command
+
+    from kpitui.store.schema import _alembic_config, current_revision
+    from test_migrations import FIRST_SCHEMA_ROWS, _counts
+
+    path = tmp_path / "seven.db"
+    db = Database(f"sqlite:///{path}")
+    cfg = _alembic_config()
+
+    def migrate(step: object, revision: str) -> None:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)  # type: ignore[operator]
+            conn.commit()
+
+    migrate(command.upgrade, "0007")
+    with sqlite3.connect(path) as conn:
+        conn.executescript(FIRST_SCHEMA_ROWS)
+    before = _counts(path)
+
+    migrate(command.upgrade, "0009")
+    with db.read() as conn:
+        zone = ZoneInfo(rollups.built_for(conn)[0])  # type: ignore[index]
+    assert maintained(db) == from_scratch(db, zone) and len(maintained(db)) == 3
+    assert _counts(path) == before
+
+    migrate(command.downgrade, "0007")
+    assert current_revision(db) == "0007"
+    assert _counts(path) == before
+    with sqlite3.connect(path) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert not names & {"activity_day", "rollup_state", "rollup_shift", *rollups.TRIGGERS}
+        conn.execute("INSERT INTO activity (rep_id, kind, occurred_at, note) VALUES (1, 'call', "
+                     "'2026-10-08 08:00:00.000000', '')")  # no trigger left behind that needs the tables
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+    migrate(command.upgrade, "0009")
+    assert maintained(db) == from_scratch(db, zone) and len(maintained(db)) == 4
+    db.dispose()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="set KPITUI_TEST_POSTGRES to run on PostgreSQL")
+def test_a_reps_own_writes_keep_the_rollup_exact_under_row_level_security(shared: Shared) -> None:  # noqa: F811
+    """Her login may not write activity_day nor delete from activity (migration 0007: she deletes through a
+    function): the database's SECURITY DEFINER trigger maintains it all the same. She reads her team's days
+    only, and cannot rebuild the rollup in her zone: she gets the raw rows' answer instead."""
+    rollups.ensure(shared.db, BERLIN)
+    as_ada = Kpitui.open(shared.url_as("ada"), zone=BERLIN, clock=lambda: NOW)
+    as_cy = Kpitui.open(shared.url_as("cy"), zone=ZoneInfo("UTC"), clock=lambda: NOW)
+    try:
+        logged = as_ada.log_activity("call", when=datetime(2026, 11, 15, 22, 59, tzinfo=UTC), outcome="connected")
+        as_ada.update_activity(logged.id, kind="call", when=datetime(2026, 11, 15, 23, 0, tzinfo=UTC))
+        gone = as_ada.delete_activity(shared.ids["ada_call"])
+        as_ada.restore_activity(gone)
+        as_ada.delete_activity(logged.id)
+        as_ada.log_activity("meeting", when=datetime(2026, 11, 16, 9, 0, tzinfo=UTC))
+        assert maintained(shared.db) == from_scratch(shared.db, BERLIN)
+        with as_cy.db.read() as conn:  # South: her own days only
+            assert {r.rep_id for r in conn.execute(rollups.activity_day.select())} == {shared.ids["cy"]}
+            assert rollups.built_for(conn) == ("Europe/Berlin", rollups.VERSION)  # not rebuilt in UTC
+        november = as_cy.period("2026-11")
+        row = next(r for r in as_cy.leaderboard(november).rows if r.rep_id == shared.ids["cy"])
+        assert (row.kpis["calls"], row.kpis["meetings"]) == (1, 1)
+    finally:
+        as_ada.db.dispose()
+        as_cy.db.dispose()
