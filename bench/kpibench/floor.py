@@ -157,7 +157,9 @@ def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) ->
         "SELECT d.rep_id, count(*) FROM deal d"
         " WHERE d.closed_on >= ? AND d.closed_on < ? AND d.outcome = 'won' AND d.account != ''"
         f" AND d.rep_id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM deal x WHERE x.account = d.account"
-        "   AND x.outcome = 'won' AND (x.closed_on < d.closed_on OR (x.closed_on = d.closed_on AND x.id < d.id)))"
+        "   AND x.outcome = 'won' AND x.closed_on < d.closed_on)"  # two searches that stop at a row; an OR of
+        " AND NOT EXISTS (SELECT 1 FROM deal x WHERE x.account = d.account"  # both read all the account's wins
+        "   AND x.outcome = 'won' AND x.closed_on = d.closed_on AND x.id < d.id)"
         " GROUP BY d.rep_id", (s, e)).fetchall(), ("new_customers",))
     put(conn.execute(
         f"SELECT rep_id, amount_cents FROM forecast WHERE period_kind = ? AND period_start = ? AND rep_id IN ({ids})",

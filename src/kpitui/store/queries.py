@@ -219,17 +219,17 @@ def created_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 def _new_customers_statement(inner_bounds: int, scoped: bool) -> Any:
     d = Deal.__table__.c
     e = aliased(Deal.__table__)
-    earlier_win = (
-        select(literal(1))
-        .where(e.c.account == d.account, e.c.outcome == "won",
-               or_(e.c.closed_on < d.closed_on, and_(e.c.closed_on == d.closed_on, e.c.id < d.id)))
-        .exists()
-    )
+    # Two searches of ix_deal_account (account, outcome, closed_on) that each stop at the first row: one OR of
+    # both conditions read every win of the account, its whole history, for each win of the period.
+    won_before = select(literal(1)).where(e.c.account == d.account, e.c.outcome == "won",
+                                          e.c.closed_on < d.closed_on).exists()
+    won_same_day_before = select(literal(1)).where(e.c.account == d.account, e.c.outcome == "won",
+                                                   e.c.closed_on == d.closed_on, e.c.id < d.id).exists()
     bucket = _bucket_case(d.closed_on, inner_bounds).label("bucket")
     return (
         select(d.rep_id, bucket, func.count().label("new_customers"))
         .where(d.closed_on >= bindparam("lo"), d.closed_on < bindparam("hi"), d.outcome == "won", d.account != "",
-               ~earlier_win, *_scope(d.rep_id, scoped))
+               ~won_before, ~won_same_day_before, *_scope(d.rep_id, scoped))
         .group_by(*_grouping(d.rep_id, inner_bounds=inner_bounds))
     )
 
