@@ -292,3 +292,15 @@ def test_a_reps_own_writes_keep_the_rollup_exact_under_row_level_security(shared
     finally:
         as_ada.db.dispose()
         as_cy.db.dispose()
+
+
+def test_the_seed_builds_the_rollup_and_leaves_its_triggers_in_place(db: Database) -> None:
+    """On SQLite the seed writes without the triggers and builds the rollup once at the end, in the same
+    transaction: the result is exact, and the next write is maintained again."""
+    svc = service(db, now=NOW)
+    svc.seed(reps=3, days=30, end=date(2026, 11, 20))
+    assert maintained(db) == from_scratch(db, BERLIN) != {}
+    with db.read() as conn:
+        rep = conn.execute(text("SELECT email FROM rep WHERE role = 'rep' AND active ORDER BY id LIMIT 1")).scalar()
+    svc.log_activity("call", rep=rep, when=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), outcome="connected")
+    assert maintained(db) == from_scratch(db, BERLIN)
