@@ -304,3 +304,36 @@ def test_the_seed_builds_the_rollup_and_leaves_its_triggers_in_place(db: Databas
         rep = conn.execute(text("SELECT email FROM rep WHERE role = 'rep' AND active ORDER BY id LIMIT 1")).scalar()
     svc.log_activity("call", rep=rep, when=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), outcome="connected")
     assert maintained(db) == from_scratch(db, BERLIN)
+
+
+def test_down_to_0007_and_up_again_on_either_database(db: Database, build: Builder) -> None:
+    """PostgreSQL too: the downgrade drops the trigger, its SECURITY DEFINER function and the tables (their
+    policies and grants with them), keeps every activity, and the upgrade builds the rollup again."""
+    from alembic import command
+
+    from kpitui.store.schema import HEAD, _alembic_config, current_revision
+
+    team = build.team("North")
+    ada = build.rep("Ada Ames", team)
+    for hour in (8, 9, 23):
+        build.activity(ada, "call", datetime(2026, 10, 5, hour, tzinfo=UTC), "connected")
+    cfg = _alembic_config()
+
+    def migrate(step: object, revision: str) -> None:
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            cfg.attributes["connection"] = conn
+            step(cfg, revision)  # type: ignore[operator]
+            conn.commit()
+
+    migrate(command.downgrade, "0007")
+    assert current_revision(db) == "0007"
+    with db.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM activity")).scalar() == 3
+    build.activity(ada, "email", datetime(2026, 10, 6, 9, tzinfo=UTC))  # nothing left that needs the tables
+    migrate(command.upgrade, "head")
+    assert current_revision(db) == HEAD
+    with db.read() as conn:
+        zone = ZoneInfo(rollups.built_for(conn)[0])  # type: ignore[index]
+    assert maintained(db) == from_scratch(db, zone) and sum(v["activities"] for v in maintained(db).values()) == 4
