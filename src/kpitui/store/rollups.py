@@ -105,10 +105,21 @@ def shift_pieces(zone: ZoneInfo) -> tuple[tuple[datetime, int | None], ...]:
 
 # -- trigger and rebuild SQL ----------------------------------------------------------------------------------
 
+def _comparable(dialect: str, instant: str) -> str:
+    """`instant` as it compares with a piece's start. SQLite compares text: a time written by hand without
+    microseconds ('... 03:00:00') sorts before the piece starting that very second ('... 03:00:00.000000').
+    Pieces start on whole seconds, so its first 19 characters decide."""
+    return f"(substr({instant}, 1, 19) || '.000000')" if dialect == "sqlite" else instant
+
+
+def _lookup(dialect: str, instant: str) -> str:
+    return (f"(SELECT s.shift_s FROM rollup_shift s WHERE s.starts_at <= {_comparable(dialect, instant)} "
+            "ORDER BY s.starts_at DESC LIMIT 1)")
+
+
 def _local_day(dialect: str, instant: str, shift: str | None = None) -> str:
     """The local date of `instant`, by its piece's shift: looked up in rollup_shift, or `shift` (an expression)."""
-    shift = shift or (f"(SELECT s.shift_s FROM rollup_shift s WHERE s.starts_at <= {instant} "
-                      "ORDER BY s.starts_at DESC LIMIT 1)")
+    shift = shift or _lookup(dialect, instant)
     if dialect == "sqlite":
         # whole seconds: SQLite's date arithmetic keeps milliseconds, so 23:59:59.9999 would round to midnight
         return f"date(substr({instant}, 1, 19), {shift} || ' seconds')"
@@ -207,8 +218,7 @@ def _shift_case(conn: Connection, instant: str, pieces: tuple[tuple[datetime, in
     lo, hi = conn.exec_driver_sql("SELECT min(occurred_at), max(occurred_at) FROM activity").one()
     if lo is None:
         return None
-    lookup = (f"(SELECT s.shift_s FROM rollup_shift s WHERE s.starts_at <= {instant} "
-              "ORDER BY s.starts_at DESC LIMIT 1)")
+    lookup = _lookup(conn.dialect.name, instant)
     try:
         lo, hi = (value if isinstance(value, datetime) else datetime.fromisoformat(value) for value in (lo, hi))
     except (TypeError, ValueError):  # text that is no time, in an old SQLite file: the lookup decides row by row
@@ -221,10 +231,11 @@ def _shift_case(conn: Connection, instant: str, pieces: tuple[tuple[datetime, in
         text = at.strftime("%Y-%m-%d %H:%M:%S.%f")
         return f"'{text}'" if conn.dialect.name == "sqlite" else f"TIMESTAMP '{text}'"
 
-    whens = [f"WHEN {instant} < {moment(starts[first])} THEN {lookup}"]
+    at = _comparable(conn.dialect.name, instant)
+    whens = [f"WHEN {at} < {moment(starts[first])} THEN {lookup}"]
     for i in range(first, min(last + 1, len(pieces) - 1)):
         shift = pieces[i][1]
-        whens.append(f"WHEN {instant} < {moment(starts[i + 1])} THEN {'NULL' if shift is None else shift}")
+        whens.append(f"WHEN {at} < {moment(starts[i + 1])} THEN {'NULL' if shift is None else shift}")
     return f"(CASE {' '.join(whens)} ELSE {lookup} END)"
 
 

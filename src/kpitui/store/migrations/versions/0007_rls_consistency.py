@@ -194,7 +194,8 @@ $$""")
 
 def _timeouts() -> None:
     # Roles are cluster-wide and several databases may migrate at once: a setting already there is skipped,
-    # and "tuple concurrently updated" (internal_error) means another migration is writing the same value.
+    # "tuple concurrently updated" (internal_error) means another migration is writing the same value, and a
+    # login role dropped since the loop read pg_roles (undefined_object) needs no setting any more.
     wanted = ", ".join(f"'{name}={value}'" for name, value in TIMEOUTS.items())
     groups = ", ".join(f"'{g}'" for g in GROUPS)
     op.execute(f"""
@@ -211,7 +212,7 @@ BEGIN
                             WHERE r.rolname = who AND s.setdatabase = 0 AND setting = ANY (s.setconfig));
       BEGIN
         EXECUTE format('ALTER ROLE %I SET %s = %L', who, split_part(setting, '=', 1), split_part(setting, '=', 2));
-      EXCEPTION WHEN internal_error THEN NULL;
+      EXCEPTION WHEN internal_error OR undefined_object THEN NULL;
       END;
     END LOOP;
   END LOOP;
