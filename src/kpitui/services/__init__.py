@@ -20,9 +20,10 @@ from kpitui.services.exchange import ExchangeService
 from kpitui.services.people import PeopleService
 from kpitui.services.reports import SORT_KEYS, ReportService, TeamKpis
 from kpitui.services.targets import TargetService
+from kpitui.services.today import TodayService
 
 __all__ = ["SORT_KEYS", "Kpitui", "TeamKpis", "one_snapshot", "parse_date"]
 
 
-class Kpitui(ReportService, TargetService, ActivityService, DealService, PeopleService, ExchangeService):
+class Kpitui(TodayService, ReportService, TargetService, ActivityService, DealService, PeopleService, ExchangeService):
     """Everything a person can do with kpitui, with the role rules applied."""
