@@ -1,4 +1,5 @@
-"""The rep's home: scorecard tiles, the funnel beside the team median, recent activities (`k`: every KPI)."""
+"""The rep's home: scorecard tiles, the funnel beside the team median, the rep's day (Today), recent activities
+(`k`: every KPI)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
+from kpitui.ui.widgets.today_panel import TodayPanel
 
 RECENT = 50
 
@@ -72,10 +74,12 @@ class RepHome(Screen[None]):
                         yield FunnelTable(id="funnel")
                         yield Static(id="diagnosis", markup=False)
                         yield FunnelChart(id="funnel-chart")
-                    with Vertical(id="recent-panel", classes="panel") as recent_panel:
-                        recent_panel.border_title = "Recent activities"
-                        recent_panel.border_subtitle = "l: all"
-                        yield ActivityTable(compact=True, id="recent")
+                    with Vertical(id="home-side"):
+                        yield TodayPanel(self.svc, id="today-panel")
+                        with Vertical(id="recent-panel", classes="panel") as recent_panel:
+                            recent_panel.border_title = "Recent activities"
+                            recent_panel.border_subtitle = "l: all"
+                            yield ActivityTable(compact=True, id="recent")
                 with Vertical(id="all-kpis-panel", classes="panel") as kpis_panel:
                     kpis_panel.border_title = "Every KPI"
                     kpis_panel.border_subtitle = "★ in the score · k: back"
@@ -96,6 +100,7 @@ class RepHome(Screen[None]):
         if period is not None:
             self.add_class("-loading")
             self.load(period)
+            self.query_one(TodayPanel).show_period(period)
 
     def _data_changed(self, _what: str) -> None:
         self.action_reload()
@@ -104,6 +109,7 @@ class RepHome(Screen[None]):
         period = self.app.period  # type: ignore[attr-defined]
         if period is not None:
             self.load(period)
+            self.query_one(TodayPanel).reload()
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, period: Period) -> None:
