@@ -40,7 +40,7 @@ class RepHome(Screen[None]):
         Binding("k", "toggle_kpis", "All KPIs", id="home.kpis", tooltip="every KPI as a table"),
         Binding("l", "app.go('activities')", "Activities", id="go.activities"),
         Binding("D", "app.go('deals')", "Deals", key_display="D", id="go.deals"),
-        Binding("g", "app.go_menu", "Go to", id="go.menu"),
+        Binding("g", "app.go_menu", "Go to", show=False, id="go.menu", tooltip="l and D from a menu"),
         Binding("r", "reload", "Refresh", show=False, id="home.reload"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
@@ -139,6 +139,15 @@ class RepHome(Screen[None]):
         self._show_diagnosis(message.funnel)
         self.query_one("#recent", ActivityTable).show(message.recent, self.svc.zone, card.period)
         self.query_one(KpiTable).show(card)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_legend)
+
+    def _show_legend(self) -> None:
+        """The chart's colour key only where the chart is drawn (a short terminal hides the chart)."""
+        chart = self.query_one(FunnelChart)
+        panel = self.query_one("#funnel-panel", Vertical)
+        panel.border_subtitle = legend("you") if chart.display else ""
 
     def on_rep_home_failed(self, message: Failed) -> None:
         self.remove_class("-loading")
