@@ -59,8 +59,9 @@ class MyDeals(Screen[None]):
         yield RepBanner(place="Deals", id="banner")
         yield Static(id="deal-summary", markup=False)
         table: DataTable[Text] = DataTable(id="deal-table", cursor_type="row", zebra_stripes=True)
-        for label, key in (("Stage", "stage"), ("Deal", "deal"), ("Account", "account"), ("Name", "name"),
-                           ("Amount", "amount"), ("Created", "created"), ("Age", "age")):
+        # Amount before the free text, so 80 columns show it; account and name take what is left
+        for label, key in (("Stage", "stage"), ("Deal", "deal"), ("Amount", "amount"), ("Age", "age"),
+                           ("Account", "account"), ("Name", "name"), ("Created", "created")):
             table.add_column(label, key=key)
         yield table
         yield Footer()
@@ -96,10 +97,10 @@ class MyDeals(Screen[None]):
         for deal in deals:
             table.add_row(
                 user_text(deal.stage, style="bold"), user_text(deal.external_id or f"#{deal.id}"),
-                user_text(deal.account, limit=28), user_text(deal.name, limit=36),
                 Text("—" if deal.amount is None else format_money(deal.amount), justify="right"),
-                Text(deal.created_on.isoformat()), Text(f"{(today - deal.created_on).days} d", justify="right"),
-                key=str(deal.id))
+                Text(f"{(today - deal.created_on).days} d", justify="right"),
+                user_text(deal.account, limit=28), user_text(deal.name, limit=36),
+                Text(deal.created_on.isoformat()), key=str(deal.id))
         if selected is not None and str(selected.id) in self.deals:
             table.move_cursor(row=table.get_row_index(str(selected.id)))
         self._summarise(deals, order)

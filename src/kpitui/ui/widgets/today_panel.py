@@ -15,9 +15,10 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from kpitui.domain.formatting import format_kpi
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.periods import Period
-from kpitui.domain.today import FOLLOW_UP_AFTER_DAYS, TodayReport, noun
+from kpitui.domain.today import FOLLOW_UP_AFTER_DAYS, Due, TodayReport, noun
 from kpitui.services import Kpitui
 from kpitui.ui.show import plain, problem
 
@@ -36,11 +37,19 @@ def day_period(period: Period | None, today: date) -> Period:
     return Period.containing(kind, today)
 
 
-def due_lines(report: TodayReport) -> list[Content]:
+def due_words(due: Due, width: int) -> str:
+    """'3 more conversations today to be on pace', shortened where the panel is narrow so a line never wraps."""
+    amount = format_kpi(due.key, due.due_today)
+    what = noun(due.key, due.due_today)  # type: ignore[arg-type]
+    return next((text for text in (due.words, f"{amount} more {what} today", f"+{amount} {what} today")
+                 if len(text) <= width), f"+{amount} {what}")
+
+
+def due_lines(report: TodayReport, width: int = 80) -> list[Content]:
     """'3 more conversations today to be on pace' per KPI behind pace; those on pace on one line."""
     if not report.due:
         return [Content.styled("No leading KPI has a target for this period.", MUTED)]
-    behind = [Content.assemble(("• ", "$text-warning"), d.words) for d in report.due if d.due_today]
+    behind = [Content.assemble(("• ", "$text-warning"), due_words(d, width - 2)) for d in report.due if d.due_today]
     on_pace = [noun(d.key, 2) for d in report.due if d.due_today == 0]
     lines = behind
     if on_pace:
@@ -111,6 +120,14 @@ class TodayPanel(Vertical):
     def on_resize(self) -> None:
         """Side by side where each part gets a sentence's width, stacked (without headings) where not."""
         self.set_class(self.size.width >= COLUMNS_FROM, "-columns")
+        if self.report is not None:
+            self.show(self.report)
+
+    @property
+    def part_width(self) -> int:
+        """The width one part's lines get (the panel's, or a third of it side by side, less the gutter)."""
+        width = self.content_size.width or self.size.width
+        return width // 3 - 2 if self.has_class("-columns") else width - 1
 
     def show_period(self, period: Period | None) -> None:
         """Load the day for the home's period `period` (see `day_period`)."""
@@ -142,7 +159,7 @@ class TodayPanel(Vertical):
         self.report = report
         self.border_title = f"Today · {report.date:%a %-d %b} · {report.period.label}"
         self.border_subtitle = rank_words(report) + (f" in {plain(report.team)}" if report.team else "")
-        self._fill("#today-due", due_lines(report))
+        self._fill("#today-due", due_lines(report, self.part_width))
         self._fill("#today-takes", takes_lines(report))
         self._fill("#today-follow", follow_lines(report))
 
