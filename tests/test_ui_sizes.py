@@ -42,7 +42,7 @@ async def test_every_footer_key_of_the_home_is_in_view_at_80x24(db: Database, bu
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         footer = text_of(app).splitlines()[-1]
-        for key in ("a Log", "[ ] Prev/next", "w Wk/Mo/Qtr", "k All KPIs", "l Activities", "D Deals", "q Quit",
+        for key in ("a Log", "[ ] w Period", "k All KPIs", "l Activities", "D Deals", "n New deal", "q Quit",
                     "? Help"):
             assert key in footer, (key, footer)
         await press(pilot, "l")
