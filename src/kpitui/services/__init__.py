@@ -23,10 +23,11 @@ from kpitui.services.notes import NoteService
 from kpitui.services.people import PeopleService
 from kpitui.services.reports import SORT_KEYS, ReportService, TeamKpis
 from kpitui.services.targets import TargetService
+from kpitui.services.today import TodayService
 
 __all__ = ["SORT_KEYS", "Kpitui", "TeamKpis", "one_snapshot", "parse_date"]
 
 
-class Kpitui(MeetingService, CockpitService,  # before ReportService, which they build on
+class Kpitui(TodayService, MeetingService, CockpitService,  # before ReportService, which they build on
              ReportService, TargetService, ActivityService, DealService, PeopleService, NoteService, ExchangeService):
     """Everything a person can do with kpitui, with the role rules applied."""

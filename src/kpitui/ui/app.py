@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import Notify
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
@@ -217,6 +218,13 @@ class KpituiApp(App[None]):
             self.notify(clean_text(str(exc)), severity="error", markup=False)
 
     # -- screens --------------------------------------------------------------------------------------------------
+    def _on_notify(self, event: Notify) -> None:
+        """One toast at a time: toasts stack from the bottom right, and a few quick logs in a row covered the
+        recent activities they announce. The newest says what just happened; `l` lists the rest. (`notify` only
+        posts a message: the stack is built here.)"""
+        self._notifications.clear()
+        super()._on_notify(event)
+
     async def action_quit(self) -> None:
         self.quitting = True
         await super().action_quit()

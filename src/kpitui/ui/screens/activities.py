@@ -18,7 +18,7 @@ from kpitui.domain.periods import Period
 from kpitui.domain.records import ActivityRecord
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
-from kpitui.ui.keys import PERIOD_BINDINGS
+from kpitui.ui.keys import HIDDEN_PERIOD_BINDINGS
 from kpitui.ui.show import period_span, problem
 from kpitui.ui.widgets.activity_table import ActivityTable
 from kpitui.ui.widgets.banner import RepBanner
@@ -35,10 +35,10 @@ class ActivityList(Screen[None]):
         Binding("x,delete", "delete", "Delete", key_display="x", id="activity.delete"),
         Binding("u", "undo", "Undo", id="activity.undo"),
         Binding("h", "history", "History", id="activity.history", tooltip="who changed what, when"),
-        Binding("f", "cycle_kind(1)", "Kind filter", id="activity.filter",
+        Binding("f", "cycle_kind(1)", "Kind", id="activity.filter",
                 tooltip="all → call → email → …"),
         Binding("F", "cycle_kind(-1)", "Kind filter back", show=False, id="activity.filter_back"),
-        *PERIOD_BINDINGS,
+        *HIDDEN_PERIOD_BINDINGS,  # the filter bar names them: ([ ] w)
         Binding("g", "app.go_menu", "Go to", id="go.menu"),
         Binding("r", "reload", "Refresh", show=False, id="activity.reload"),
     ]

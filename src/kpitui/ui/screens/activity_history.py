@@ -13,20 +13,23 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Static
 
 from kpitui.domain.formatting import MISSING
 from kpitui.domain.records import ChangeRecord
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
-from kpitui.ui.show import problem, user_text
+from kpitui.ui.show import plain, problem, user_text
 from kpitui.ui.widgets.banner import RepBanner
+from kpitui.ui.widgets.fit_columns import FittedTable
 
 FIELDS = (("kind", "kind"), ("occurred_at", "when"), ("outcome", "outcome"), ("duration_min", "minutes"),
           ("deal", "deal"), ("note", "note"))
 ACTION_WORDS = {"create": "logged", "update": "edited", "delete": "deleted", "restore": "restored"}
+DETAIL_CELL = 30  # the "What" column's least width: it takes whatever the terminal has beyond the others
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class ActivityHistory(Screen[None]):
         Binding("r", "reload", "Refresh", show=False, id="activity-history.reload"),
     ]
     COLUMNS = (("When", "at", 16), ("Who", "actor", 16), ("Did", "action", 9), ("Activity", "activity", 16),
-               ("What", "detail", 80))
+               ("What", "detail", DETAIL_CELL))
 
     @dataclass
     class Loaded(Message):
@@ -99,11 +102,22 @@ class ActivityHistory(Screen[None]):
         with Vertical(id="activity-history-panel", classes="panel") as panel:
             panel.border_title = "Changes to activities"
             panel.border_subtitle = "newest first · who, when, from what to what"
-            table: DataTable[Text] = DataTable(id="activity-history-table", cursor_type="row", zebra_stripes=True)
+            table = FittedTable("detail", DETAIL_CELL, id="activity-history-table", cursor_type="row",
+                                zebra_stripes=True)
             for label, key, width in self.COLUMNS:
                 table.add_column(label, key=key, width=width)
             yield table
+            # the highlighted change in full, wrapped: a narrow terminal cuts the "What" column
+            yield Static(id="activity-history-detail", markup=False)
         yield Footer()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        index = int(event.row_key.value or 0)
+        if 0 <= index < len(self.changes):
+            change = self.changes[index]
+            self.query_one("#activity-history-detail", Static).update(Content.assemble(
+                (f"{change.at}  {plain(change.actor)} {change.action} {change.activity}: ", "$text-muted"),
+                plain(change.detail)))
 
     def on_mount(self) -> None:
         actor = self.svc.actor

@@ -7,7 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
+
+from kpitui.ui.widgets.fit_columns import FittedTable, fit_column
+
+DOES_MIN = 24
 
 
 def sections() -> list[tuple[str, list[Binding]]]:
@@ -54,13 +58,18 @@ class HelpScreen(ModalScreen[None]):
             box.border_subtitle = "esc to close"
             yield Static("Letters work while the cursor is not in a text field; in a field they type.",
                          classes="hint", markup=False)
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True, show_header=True)
+            # "Does" takes the width left and wraps, so a narrow terminal shows every word
+            yield FittedTable("does", DOES_MIN, id="help-keys", cursor_type="row", zebra_stripes=True,
+                              show_header=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("Where", key="where")
-        table.add_column("Key", key="key")
-        table.add_column("Does", key="does")
+        self.query_one(FittedTable).focus()
+        self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        """Columns and rows once the table has its width: "Where" and "Key" as wide as their longest text, "Does"
+        the rest, and each row as tall as its wrapped "Does" (measured when the row is added)."""
+        rows: list[tuple[str, str, str]] = []
         for title, bindings in sections():
             for index, binding in enumerate(bindings):
                 keys = binding.key_display or ", ".join(self.app.get_key_display(Binding(k, ""))
@@ -72,5 +81,11 @@ class HelpScreen(ModalScreen[None]):
                 does = binding.description or binding.action
                 if binding.tooltip:
                     does = f"{does}: {binding.tooltip}"
-                table.add_row(Text(title if index == 0 else "", style="bold"), Text(keys), Text(does))
-        table.focus()
+                rows.append((title if index == 0 else "", keys, does))
+        table = self.query_one(FittedTable)
+        table.add_column("Where", key="where", width=max(len(r[0]) for r in rows))
+        table.add_column("Key", key="key", width=max(len(r[1]) for r in rows))
+        table.add_column("Does", key="does", width=DOES_MIN)
+        fit_column(table, "does", DOES_MIN)
+        for where, keys, does in rows:
+            table.add_row(Text(where, style="bold"), Text(keys), Text(does), height=None)

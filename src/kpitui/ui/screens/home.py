@@ -1,4 +1,5 @@
-"""The rep's home: scorecard tiles, the funnel beside the team median, recent activities (`k`: every KPI)."""
+"""The rep's home: scorecard tiles, the funnel beside the team median, the rep's day (Today), recent activities
+(`k`: every KPI)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
 from kpitui.ui.widgets.open_actions import OpenActions
+from kpitui.ui.widgets.today_panel import TodayPanel
 
 RECENT = 50
 
@@ -40,7 +42,7 @@ class RepHome(Screen[None]):
         Binding("l", "app.go('activities')", "Activities", id="go.activities"),
         Binding("D", "app.go('deals')", "Deals", key_display="D", id="go.deals"),
         Binding("n", "app.new_deal", "New deal", id="deal.new", tooltip="a new opportunity (counts in new_opps)"),
-        Binding("g", "app.go_menu", "Go to", id="go.menu"),
+        Binding("g", "app.go_menu", "Go to", show=False, id="go.menu", tooltip="l and D from a menu"),
         Binding("r", "reload", "Refresh", show=False, id="home.reload"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
     ]
@@ -75,10 +77,12 @@ class RepHome(Screen[None]):
                         yield FunnelTable(id="funnel")
                         yield Static(id="diagnosis", markup=False)
                         yield FunnelChart(id="funnel-chart")
-                    with Vertical(id="recent-panel", classes="panel") as recent_panel:
-                        recent_panel.border_title = "Recent activities"
-                        recent_panel.border_subtitle = "l: all"
-                        yield ActivityTable(compact=True, id="recent")
+                    with Vertical(id="home-side"):
+                        yield TodayPanel(self.svc, id="today-panel")
+                        with Vertical(id="recent-panel", classes="panel") as recent_panel:
+                            recent_panel.border_title = "Recent activities"
+                            recent_panel.border_subtitle = "l: all"
+                            yield ActivityTable(compact=True, id="recent")
                 with Vertical(id="all-kpis-panel", classes="panel") as kpis_panel:
                     kpis_panel.border_title = "Every KPI"
                     kpis_panel.border_subtitle = "★ in the score · k: back"
@@ -99,6 +103,7 @@ class RepHome(Screen[None]):
         if period is not None:
             self.add_class("-loading")
             self.load(period)
+            self.query_one(TodayPanel).show_period(period)
 
     def _data_changed(self, _what: str) -> None:
         self.action_reload()
@@ -107,6 +112,7 @@ class RepHome(Screen[None]):
         period = self.app.period  # type: ignore[attr-defined]
         if period is not None:
             self.load(period)
+            self.query_one(TodayPanel).reload()
 
     @work(thread=True, exclusive=True, group="home", exit_on_error=False)
     def load(self, period: Period) -> None:
@@ -136,6 +142,15 @@ class RepHome(Screen[None]):
         self._show_diagnosis(message.funnel)
         self.query_one("#recent", ActivityTable).show(message.recent, self.svc.zone, card.period)
         self.query_one(KpiTable).show(card)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_legend)
+
+    def _show_legend(self) -> None:
+        """The chart's colour key only where the chart is drawn (a short terminal hides the chart)."""
+        chart = self.query_one(FunnelChart)
+        panel = self.query_one("#funnel-panel", Vertical)
+        panel.border_subtitle = legend("you") if chart.display else ""
 
     def on_rep_home_failed(self, message: Failed) -> None:
         self.remove_class("-loading")

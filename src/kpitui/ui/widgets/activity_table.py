@@ -10,10 +10,13 @@ from textual.widgets import DataTable
 from kpitui.domain.periods import Period
 from kpitui.domain.records import ActivityRecord
 from kpitui.ui.show import local_moment, user_text
+from kpitui.ui.widgets.fit_columns import fit_column
 
 OUTCOME_SHORT = {"connected": "connected", "voicemail": "voicemail", "no_answer": "no answer"}
 OUTCOME_MARK = {"connected": "✓", "voicemail": "vm", "no_answer": "✗"}
-NOTE_CELL = 60
+NOTE_CELL = 60  # the note column's width where the table has no more room (it grows with the table)
+NOTE_TEXT = 1000  # as much of a note as a row ever shows (the column cuts it with …)
+COMPACT_NOTE_CELL = 8  # the least: below it the home's recent list would scroll sideways
 
 
 class ActivityTable(DataTable[Text]):
@@ -23,7 +26,7 @@ class ActivityTable(DataTable[Text]):
     # lay out differently from one run to the next (seen as flaky snapshots under load).
     COLUMNS = (("When", "when", 12), ("Kind", "kind", 8), ("Outcome", "outcome", 9), ("Min", "minutes", 4),
                ("Deal", "deal", 16), ("Note", "note", NOTE_CELL))
-    COMPACT = (("When", "when", 9), ("Kind", "kind", 10), ("Deal", "deal", 10), ("Note", "note", 32))
+    COMPACT = (("When", "when", 9), ("Kind", "kind", 10), ("Deal", "deal", 10), ("Note", "note", COMPACT_NOTE_CELL))
 
     def __init__(self, *, compact: bool = False, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -33,6 +36,9 @@ class ActivityTable(DataTable[Text]):
     def on_mount(self) -> None:
         for label, key, width in self.COMPACT if self.compact else self.COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def on_resize(self) -> None:
+        fit_column(self, "note", COMPACT_NOTE_CELL if self.compact else NOTE_CELL)
 
     def show(self, records: list[ActivityRecord], zone: ZoneInfo, period: Period | None) -> None:
         """Replace the rows, keeping the cursor on the same activity when it is still listed."""
@@ -48,12 +54,11 @@ class ActivityTable(DataTable[Text]):
         kind = record.kind
         outcome = OUTCOME_SHORT.get(record.outcome or "", record.outcome or "")
         when = Text(local_moment(record.occurred_at, zone, period, compact=self.compact))
-        note = user_text(record.note.replace("\n", " ⏎ "), limit=NOTE_CELL)
+        note = user_text(record.note.replace("\n", " ⏎ "), limit=NOTE_TEXT)
         if self.compact:
             mark = OUTCOME_MARK.get(record.outcome or "", record.outcome or "")
             what = f"{kind} {mark}" if mark else kind
-            short_note = user_text(record.note.replace("\n", " ⏎ "), limit=32)
-            return [when, Text(what), user_text(record.deal or "", limit=10), short_note]
+            return [when, Text(what), user_text(record.deal or "", limit=10), note]
         minutes = Text("" if record.duration_min is None else str(record.duration_min), justify="right")
         return [when, Text(kind), Text(outcome), minutes, user_text(record.deal or "", limit=24), note]
 

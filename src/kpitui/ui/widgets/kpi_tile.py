@@ -133,7 +133,10 @@ class KpiTile(Widget):
         if self.phase == "not started":
             pace = Content.styled("not started", MUTED)
         elif line.status:
-            pace = Content.assemble(("pace ", MUTED), projected, " ", (line.status, f"bold {status_style}"))
+            # "pace 22.4k on track" is 19 cells: a tile at 80 columns has 16, so drop words before wrapping
+            lead = "pace " if len(f"pace {projected} {line.status}") <= width else ""
+            shown = projected + " " if len(f"{projected} {line.status}") <= width else ""
+            pace = Content.assemble((lead, MUTED), shown, (line.status, f"bold {status_style}"))
         else:
             pace = Content.assemble(("pace ", MUTED), projected)
         due = Content.styled(due_sentence(line, width), "$text-success" if line.due_today == 0 else "")
