@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.reactive import var
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
 
 from kpitui.domain.errors import KpituiError
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from kpitui.ui.screens.leaderboard import ManagerHome
 
 MANAGER_ROLES = ("manager", "admin")
+REFRESH_SECONDS = 1.5
+"""How often the app asks the database whether another process wrote (DESIGN.md section 5, auto refresh)."""
 
 
 class KpituiApp(App[None]):
@@ -58,10 +61,15 @@ class KpituiApp(App[None]):
         self.sign_in_problem = sign_in_problem
         self.quitting = False
         self.data_changed: Signal[str] = Signal(self, "data-changed")
-        """Published after every write (log, edit, delete, undo, deal move) so screens reload."""
+        """Published after every write (log, edit, delete, undo, deal move) so screens reload; also with
+        "elsewhere" when another process wrote (`watch_database`)."""
+        self._change_token: int | None = None
+        self._watching = False
 
     # -- start ---------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._look_for_changes()  # the first token, before any screen has read
+        self.set_interval(REFRESH_SECONDS, self._look_for_changes, name="auto-refresh")
         if self.svc is not None:
             self._open_home(self.svc)
         else:
@@ -114,6 +122,40 @@ class KpituiApp(App[None]):
             while self.screen is not home:
                 self.pop_screen()
         return home
+
+    # -- auto refresh ----------------------------------------------------------------------------------------------
+    class DatabaseChanged(Message):
+        """Another connection committed since the last look: the screens in view reload."""
+
+    def _look_for_changes(self) -> None:
+        if not self._watching and not self.quitting:
+            self._watching = True
+            self.watch_database(self.svc or self.base_service)
+
+    @work(thread=True, exclusive=True, group="auto-refresh", exit_on_error=False)
+    def watch_database(self, svc: Kpitui) -> None:
+        """One cheap question to the database, off the event loop (store/changes.py)."""
+        try:
+            changed, self._change_token = svc.changed_since(self._change_token)
+        except Exception:  # a database gone for a moment: ask again at the next tick, say nothing
+            changed = False
+        finally:
+            self._watching = False
+        if changed:
+            self.post_message(self.DatabaseChanged())
+
+    def on_kpitui_app_database_changed(self, _message: DatabaseChanged) -> None:
+        """Every screen that reloads after our own writes reloads now (they keep their cursor); the screen in
+        view also when it only reloads on `r`. A modal form stays open and untouched: the screen beneath it
+        refreshes."""
+        if self.quitting:
+            return
+        self.data_changed.publish("elsewhere")
+        in_view = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
+        if in_view is not None and not _subscribed(self.data_changed, in_view):
+            reload = getattr(in_view, "action_reload", None)
+            if callable(reload):
+                reload()
 
     # -- the manager's side ----------------------------------------------------------------------------------------
     def action_open_rep(self, ref: str) -> None:
@@ -259,6 +301,11 @@ class KpituiApp(App[None]):
     def export_scorecard(self, svc: Kpitui, period: Period) -> Path | None:
         actor = svc.actor
         return self._export_csv("Scorecard", actor.name if actor else "rep", period, lambda: svc.scorecard(period))
+
+
+def _subscribed(signal: Signal[str], screen: Screen[Any]) -> bool:
+    """Whether `screen` reloads on `signal` already (Textual has no public way to ask)."""
+    return screen in getattr(signal, "_subscriptions", {})
 
 
 def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,
