@@ -11,13 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
+from textual.widgets import Input
 
 from kpitui.domain.errors import KpituiError
 from kpitui.domain.periods import Period
@@ -32,6 +33,9 @@ if TYPE_CHECKING:
     from kpitui.ui.screens.leaderboard import ManagerHome
 
 MANAGER_ROLES = ("manager", "admin")
+FORM_KEYS = {"activity.log", "activity.edit", "deal.log", "deal.move", "deal.won", "deal.lost", "deal.new",
+             "deal.add"}
+"""Bindings (by id) that open a form: the keys typed after one wait for the form's focus (`hold_keys`)."""
 REFRESH_SECONDS = 1.5
 """How often the app asks the database whether another process wrote (DESIGN.md section 5, auto refresh)."""
 
@@ -65,6 +69,11 @@ class KpituiApp(App[None]):
         "elsewhere" when another process wrote (`watch_database`)."""
         self._change_token: int | None = None
         self._watching = False
+        self._held_keys: list[events.Key | events.Paste] | None = None
+        """Keys typed while a form is being built, handed to it once its focus is in place."""
+        self._holding_for: events.Event | None = None
+        self._form_opened = False
+        self._replaying: events.Event | None = None
 
     # -- start ---------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -255,9 +264,94 @@ class KpituiApp(App[None]):
         await super().action_quit()
 
     def open_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
-        """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen)."""
-        if not self.quitting:
-            self.push_screen(screen, callback)
+        """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen).
+        Keys typed while a form is being built wait for it (`hold_keys`)."""
+        from kpitui.ui.screens.form import FormScreen
+
+        if self.quitting:
+            return
+        if isinstance(screen, FormScreen):
+            self.hold_keys()
+            self._form_opened = True
+        self.push_screen(screen, callback)
+
+    # -- type-ahead ----------------------------------------------------------------------------------------------
+    class KeysReady(Message):
+        """The form in front has its focus: the keys held until now go to it, in the order they were typed."""
+
+    def _opens_form(self, key: str) -> bool:
+        """Whether `key`, in the screen in front, is bound to a form (log, edit, a deal's move)."""
+        if isinstance(self.focused, Input):
+            return False  # typed into the field
+        active = self.active_bindings.get(key)
+        return active is not None and active.enabled and active.binding.id in FORM_KEYS
+
+    def hold_keys(self) -> None:
+        """Until `keys_ready`: a fast typist's `a`, `e`, Tab, ... would otherwise be handled before the form's
+        fields exist (Tab lost, letters taken as the old screen's keys, the wrong activity logged). A form that
+        never says it is ready does not keep the keyboard: the keys go on after a second."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self.set_timer(1.0, self.keys_ready)
+
+    def keys_ready(self) -> None:
+        """Called by a form once its focus is set. The held keys are replayed when this message's turn comes,
+        so keys already queued behind it are held too and nothing overtakes anything."""
+        if self._held_keys is not None:
+            self.post_message(self.KeysReady())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            if isinstance(event, events.Key) and self._opens_form(event.key):
+                # the binding runs when the key comes back from the focused widget, after the keys queued
+                # behind it would have been handed to the old screen: hold them from now
+                self.hold_keys()
+                self._holding_for, self._form_opened = event, False
+            await super().on_event(event)
+            return
+        await super().on_event(event)
+        if event is self._holding_for:  # its binding has run: if it opened no form, nothing will say ready
+            self._holding_for = None
+            if not self._form_opened:
+                self.keys_ready()
+        elif event is self._replaying:  # came back through the screen to the app's bindings: done with it
+            await self._replay_next()
+
+    async def on_kpitui_app_keys_ready(self, _message: KeysReady) -> None:
+        if self._replaying is None:
+            await self._replay_next()
+
+    async def _replay_next(self) -> None:
+        """The held keys one at a time, each handled to the end (taken by the focused widget, or back at the
+        app's bindings: a Tab has moved the focus) before the next is routed; keys typed meanwhile queue
+        behind them."""
+        self._replaying = None
+        if not self._held_keys:
+            self._held_keys = None
+            return
+        event = self._held_keys.pop(0)
+        again = events.Key(event.key, event.character) if isinstance(event, events.Key) \
+            else events.Paste(event.text)
+        again.set_sender(self)
+        self._replaying = again
+        target = self.focused or self.screen
+        await super().on_event(again)
+        target.call_later(self._replayed, again)
+        self.set_timer(0.5, lambda: self._replay_stuck(again))
+
+    async def _replayed(self, event: events.Event) -> None:
+        """After the focused widget's turn: a key it took (stopped) is done; one it passed on is done when it
+        reaches the app (`on_event`)."""
+        if event is self._replaying and getattr(event, "_stop_propagation", True):
+            await self._replay_next()
+
+    async def _replay_stuck(self, event: events.Event) -> None:
+        """A key some screen took without a word (or a priority binding): go on with the next."""
+        if event is self._replaying:
+            await self._replay_next()
 
     # -- navigation ----------------------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -214,10 +214,11 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
     # -- keys ------------------------------------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:
         self.query_one("#kind", ChoiceRow).value = kind
+        self._kind_changed(kind)  # at once, not on the Changed message: a Tab typed next must skip Outcome
 
     def action_outcome(self, outcome: str) -> None:
         if self.query_one("#kind", ChoiceRow).value != "call":
-            self.query_one("#kind", ChoiceRow).value = "call"
+            self.action_kind("call")
         row = self.query_one("#outcome", ChoiceRow)
         row.value = "" if row.value == outcome else outcome
 

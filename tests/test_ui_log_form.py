@@ -1,0 +1,54 @@
+"""The log form as a fast typist meets it (Pilot): keys typed right after `a` reach the form, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.app import App
+
+from conftest import Builder, local, service
+from kpitui.store.db import Database
+from kpitui.ui.screens.home import RepHome
+from test_ui_support import ADA, NOW, fill, make_app, screen_text, settle, sqlite_db
+
+SIZE = (120, 40)
+KEY_NAMES = {" ": "space", ":": "colon", "-": "minus", ".": "full_stop"}
+
+
+def burst(app: App[None], *keys: str) -> None:
+    """Queue every key at once, without letting the app run in between (`Pilot.press` waits for the app to be
+    idle after each key, which no typist does)."""
+    for key in keys:
+        name = KEY_NAMES.get(key, key)
+        app.post_message(events.Key(name, key if len(key) == 1 else ("\r" if key == "enter" else
+                                                                    "\t" if key == "tab" else None)))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    yield from sqlite_db(tmp_path)
+
+
+async def test_keys_typed_right_after_a_log_exactly_what_was_typed(db: Database, build: Builder) -> None:
+    fill(build)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = {a.id for a in service(db, actor=ADA, now=NOW).activities(limit=1000)}
+        # one burst, as a terminal delivers fast typing: every key queued before the app has handled the `a`
+        burst(app, "a", "e", "tab", *"yesterday 9:30", "tab", *"15", "tab", "tab", *"typed fast", "enter")
+        for _ in range(50):  # the form saves and closes once the last key, Enter, has been handled
+            await settle(pilot)
+            if isinstance(app.screen, RepHome):
+                break
+            await pilot.pause(0.1)
+        assert isinstance(app.screen, RepHome), screen_text(app)
+    logged = [a for a in service(db, actor=ADA, now=NOW).activities(limit=1000) if a.id not in before]
+    assert len(logged) == 1
+    (activity,) = logged
+    assert (activity.kind, activity.outcome, activity.duration_min, activity.deal_id, activity.note) == (
+        "email", None, 15, None, "typed fast")
+    assert activity.occurred_at == local(2026, 10, 20, 9, 30)
