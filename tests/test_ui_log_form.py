@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.app import App
+from textual.widgets import Input, Static
 
 from conftest import Builder, local, service
 from kpitui.store.db import Database
 from kpitui.ui.screens.home import RepHome
-from test_ui_support import ADA, NOW, fill, make_app, screen_text, settle, sqlite_db
+from test_ui_support import ADA, NOW, fill, make_app, press, screen_text, settle, sqlite_db
 
 SIZE = (120, 40)
 KEY_NAMES = {" ": "space", ":": "colon", "-": "minus", ".": "full_stop"}
@@ -52,3 +53,29 @@ async def test_keys_typed_right_after_a_log_exactly_what_was_typed(db: Database,
     assert (activity.kind, activity.outcome, activity.duration_min, activity.deal_id, activity.note) == (
         "email", None, 15, None, "typed fast")
     assert activity.occurred_at == local(2026, 10, 20, 9, 30)
+
+
+async def test_the_note_counts_as_you_type_and_a_note_too_long_is_refused_not_cut(db: Database,
+                                                                                   build: Builder) -> None:
+    fill(build)
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(service(db, actor=ADA, now=NOW).activities(limit=1000))
+        await press(pilot, "a", "e", "tab", "tab", "tab", "tab")
+        note = app.screen.query_one("#note", Input)
+        assert app.focused is note
+        await press(pilot, *"hello ünï")
+        assert str(app.screen.query_one("#note-count", Static).render()) == "9/4,000"
+
+        app.post_message(events.Paste("x" * 4991))  # pasted: 9 + 4991 = 5,000 characters
+        await settle(pilot)
+        assert len(note.value) == 5000  # kept whole: the rep decides what to cut
+        assert str(app.screen.query_one("#note-count", Static).render()) == "5,000/4,000: 1,000 too many"
+        assert note.has_class("-invalid")
+
+        await press(pilot, "enter")
+        assert app.screen.query_one("#note", Input) is note  # the form stays open
+        error = str(app.screen.query_one("#form-error", Static).render())
+        assert error == "Note: too long: 5000 characters, at most 4000"
+        assert len(service(db, actor=ADA, now=NOW).activities(limit=1000)) == before  # nothing saved
