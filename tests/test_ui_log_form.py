@@ -33,14 +33,19 @@ def db(tmp_path: Path) -> Iterator[Database]:
     yield from sqlite_db(tmp_path)
 
 
-async def test_keys_typed_right_after_a_log_exactly_what_was_typed(db: Database, build: Builder) -> None:
+@pytest.mark.parametrize("form_open_first", [False, True], ids=["burst-from-a", "burst-in-open-form"])
+async def test_keys_typed_right_after_a_log_exactly_what_was_typed(db: Database, build: Builder,
+                                                                   form_open_first: bool) -> None:
     fill(build)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = {a.id for a in service(db, actor=ADA, now=NOW).activities(limit=1000)}
-        # one burst, as a terminal delivers fast typing: every key queued before the app has handled the `a`
-        burst(app, "a", "e", "tab", *"yesterday 9:30", "tab", *"15", "tab", "tab", *"typed fast", "enter")
+        if form_open_first:  # the form already in front, then a burst into it (a Tab among the letters)
+            await press(pilot, "a")
+            burst(app, "e", "tab", *"yesterday 9:30", "tab", *"15", "tab", "tab", *"typed fast", "enter")
+        else:  # one burst, as a terminal delivers fast typing: every key queued before the app handled the `a`
+            burst(app, "a", "e", "tab", *"yesterday 9:30", "tab", *"15", "tab", "tab", *"typed fast", "enter")
         for _ in range(50):  # the form saves and closes once the last key, Enter, has been handled
             await settle(pilot)
             if isinstance(app.screen, RepHome):

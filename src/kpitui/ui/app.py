@@ -26,6 +26,7 @@ from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui import period_nav
 from kpitui.ui.commands import KpituiCommands
+from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import problem
 
 if TYPE_CHECKING:
@@ -266,8 +267,6 @@ class KpituiApp(App[None]):
     def open_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
         """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen).
         Keys typed while a form is being built wait for it (`hold_keys`)."""
-        from kpitui.ui.screens.form import FormScreen
-
         if self.quitting:
             return
         if isinstance(screen, FormScreen):
@@ -304,6 +303,12 @@ class KpituiApp(App[None]):
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
             if self._held_keys is not None:
                 self._held_keys.append(event)
+                return
+            if isinstance(self.screen, FormScreen):
+                # in a form, a burst (fast typing, a terminal's type-ahead) is routed one key at a time as well:
+                # Textual hands every queued key to the focused field before a Tab among them has moved on
+                self._held_keys = [event]
+                await self._replay_next()
                 return
             if isinstance(event, events.Key) and self._opens_form(event.key):
                 # the binding runs when the key comes back from the focused widget, after the keys queued
