@@ -56,8 +56,10 @@ class KpituiApp(App[None]):
     """The period every rep screen shows; `[` / `]` / `w` change it."""
 
     def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None,
-                 standup: bool = False) -> None:
+                 standup: bool = False, notice: str | None = None) -> None:
         super().__init__()
+        self.notice = notice
+        """Shown once at the start (`kpitui demo`: where its database is, how to log into it from a shell)."""
         self.standup = standup
         """Open straight in standup mode (`kpitui standup`)."""
         self.base_service = service
@@ -80,6 +82,8 @@ class KpituiApp(App[None]):
     def on_mount(self) -> None:
         self._look_for_changes()  # the first token, before any screen has read
         self.set_interval(REFRESH_SECONDS, self._look_for_changes, name="auto-refresh")
+        if self.notice:
+            self.notify(self.notice, title="Demo", timeout=20, markup=False)
         if self.svc is not None:
             self._open_home(self.svc)
         else:
@@ -408,7 +412,7 @@ def _subscribed(signal: Signal[str], screen: Screen[Any]) -> bool:
 
 
 def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,
-              standup: bool = False) -> KpituiApp:
+              standup: bool = False, notice: str | None = None) -> KpituiApp:
     """The app as the CLI runs it: `db` and `actor` as resolved from --db / --as / the environment.
 
     `service` (tests, snapshots) replaces opening `db`; its actor, if any, is who is signed in. An actor that
@@ -428,4 +432,4 @@ def build_app(db: str | None, actor: str | None, *, demo: bool = False, service:
         except KpituiError as exc:
             problem = str(exc)
             service = Kpitui(service.db, zone=service.zone, clock=service.clock)
-    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup)
+    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup, notice=notice)
