@@ -14,34 +14,29 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import var
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.signal import Signal
-from textual.widgets import Input
 
 from kpitui.domain.errors import KpituiError
 from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui import period_nav
+from kpitui.ui.auto_refresh import AutoRefresh
 from kpitui.ui.commands import KpituiCommands
 from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import problem
+from kpitui.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from kpitui.ui.screens.home import RepHome
     from kpitui.ui.screens.leaderboard import ManagerHome
 
 MANAGER_ROLES = ("manager", "admin")
-FORM_KEYS = {"activity.log", "activity.edit", "deal.log", "deal.move", "deal.won", "deal.lost", "deal.new",
-             "deal.add"}
-"""Bindings (by id) that open a form: the keys typed after one wait for the form's focus (`hold_keys`)."""
-REFRESH_SECONDS = 1.5
-"""How often the app asks the database whether another process wrote (DESIGN.md section 5, auto refresh)."""
 
 
-class KpituiApp(App[None]):
+class KpituiApp(TypeAhead, AutoRefresh, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kpitui"
     COMMANDS = App.COMMANDS | {KpituiCommands}
@@ -73,15 +68,13 @@ class KpituiApp(App[None]):
         self._change_token: int | None = None
         self._watching = False
         self._held_keys: list[events.Key | events.Paste] | None = None
-        """Keys typed while a form is being built, handed to it once its focus is in place."""
         self._holding_for: events.Event | None = None
         self._form_opened = False
         self._replaying: events.Event | None = None
 
     # -- start ---------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self._look_for_changes()  # the first token, before any screen has read
-        self.set_interval(REFRESH_SECONDS, self._look_for_changes, name="auto-refresh")
+        self.start_watching()
         if self.notice:
             self.notify(self.notice, title="Demo", timeout=20, markup=False)
         if self.svc is not None:
@@ -136,40 +129,6 @@ class KpituiApp(App[None]):
             while self.screen is not home:
                 self.pop_screen()
         return home
-
-    # -- auto refresh ----------------------------------------------------------------------------------------------
-    class DatabaseChanged(Message):
-        """Another connection committed since the last look: the screens in view reload."""
-
-    def _look_for_changes(self) -> None:
-        if not self._watching and not self.quitting:
-            self._watching = True
-            self.watch_database(self.svc or self.base_service)
-
-    @work(thread=True, exclusive=True, group="auto-refresh", exit_on_error=False)
-    def watch_database(self, svc: Kpitui) -> None:
-        """One cheap question to the database, off the event loop (store/changes.py)."""
-        try:
-            changed, self._change_token = svc.changed_since(self._change_token)
-        except Exception:  # a database gone for a moment: ask again at the next tick, say nothing
-            changed = False
-        finally:
-            self._watching = False
-        if changed:
-            self.post_message(self.DatabaseChanged())
-
-    def on_kpitui_app_database_changed(self, _message: DatabaseChanged) -> None:
-        """Every screen that reloads after our own writes reloads now (they keep their cursor); the screen in
-        view also when it only reloads on `r`. A modal form stays open and untouched: the screen beneath it
-        refreshes."""
-        if self.quitting:
-            return
-        self.data_changed.publish("elsewhere")
-        in_view = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
-        if in_view is not None and not _subscribed(self.data_changed, in_view):
-            reload = getattr(in_view, "action_reload", None)
-            if callable(reload):
-                reload()
 
     # -- the manager's side ----------------------------------------------------------------------------------------
     def action_open_rep(self, ref: str) -> None:
@@ -278,90 +237,6 @@ class KpituiApp(App[None]):
             self._form_opened = True
         self.push_screen(screen, callback)
 
-    # -- type-ahead ----------------------------------------------------------------------------------------------
-    class KeysReady(Message):
-        """The form in front has its focus: the keys held until now go to it, in the order they were typed."""
-
-    def _opens_form(self, key: str) -> bool:
-        """Whether `key`, in the screen in front, is bound to a form (log, edit, a deal's move)."""
-        if isinstance(self.focused, Input):
-            return False  # typed into the field
-        active = self.active_bindings.get(key)
-        return active is not None and active.enabled and active.binding.id in FORM_KEYS
-
-    def hold_keys(self) -> None:
-        """Until `keys_ready`: a fast typist's `a`, `e`, Tab, ... would otherwise be handled before the form's
-        fields exist (Tab lost, letters taken as the old screen's keys, the wrong activity logged). A form that
-        never says it is ready does not keep the keyboard: the keys go on after a second."""
-        if self._held_keys is None:
-            self._held_keys = []
-            self.set_timer(1.0, self.keys_ready)
-
-    def keys_ready(self) -> None:
-        """Called by a form once its focus is set. The held keys are replayed when this message's turn comes,
-        so keys already queued behind it are held too and nothing overtakes anything."""
-        if self._held_keys is not None:
-            self.post_message(self.KeysReady())
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            if self._held_keys is not None:
-                self._held_keys.append(event)
-                return
-            if isinstance(self.screen, FormScreen):
-                # in a form, a burst (fast typing, a terminal's type-ahead) is routed one key at a time as well:
-                # Textual hands every queued key to the focused field before a Tab among them has moved on
-                self._held_keys = [event]
-                await self._replay_next()
-                return
-            if isinstance(event, events.Key) and self._opens_form(event.key):
-                # the binding runs when the key comes back from the focused widget, after the keys queued
-                # behind it would have been handed to the old screen: hold them from now
-                self.hold_keys()
-                self._holding_for, self._form_opened = event, False
-            await super().on_event(event)
-            return
-        await super().on_event(event)
-        if event is self._holding_for:  # its binding has run: if it opened no form, nothing will say ready
-            self._holding_for = None
-            if not self._form_opened:
-                self.keys_ready()
-        elif event is self._replaying:  # came back through the screen to the app's bindings: done with it
-            await self._replay_next()
-
-    async def on_kpitui_app_keys_ready(self, _message: KeysReady) -> None:
-        if self._replaying is None:
-            await self._replay_next()
-
-    async def _replay_next(self) -> None:
-        """The held keys one at a time, each handled to the end (taken by the focused widget, or back at the
-        app's bindings: a Tab has moved the focus) before the next is routed; keys typed meanwhile queue
-        behind them."""
-        self._replaying = None
-        if not self._held_keys:
-            self._held_keys = None
-            return
-        event = self._held_keys.pop(0)
-        again = events.Key(event.key, event.character) if isinstance(event, events.Key) \
-            else events.Paste(event.text)
-        again.set_sender(self)
-        self._replaying = again
-        target = self.focused or self.screen
-        await super().on_event(again)
-        target.call_later(self._replayed, again)
-        self.set_timer(0.5, lambda: self._replay_stuck(again))
-
-    async def _replayed(self, event: events.Event) -> None:
-        """After the focused widget's turn: a key it took (stopped) is done; one it passed on is done when it
-        reaches the app (`on_event`)."""
-        if event is self._replaying and getattr(event, "_stop_propagation", True):
-            await self._replay_next()
-
-    async def _replay_stuck(self, event: events.Event) -> None:
-        """A key some screen took without a word (or a priority binding): go on with the next."""
-        if event is self._replaying:
-            await self._replay_next()
-
     # -- navigation ----------------------------------------------------------------------------------------------
     def action_help(self) -> None:
         from kpitui.ui.screens.help import HelpScreen
@@ -404,11 +279,6 @@ class KpituiApp(App[None]):
     def export_scorecard(self, svc: Kpitui, period: Period) -> Path | None:
         actor = svc.actor
         return self._export_csv("Scorecard", actor.name if actor else "rep", period, lambda: svc.scorecard(period))
-
-
-def _subscribed(signal: Signal[str], screen: Screen[Any]) -> bool:
-    """Whether `screen` reloads on `signal` already (Textual has no public way to ask)."""
-    return screen in getattr(signal, "_subscriptions", {})
 
 
 def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,

@@ -1,0 +1,77 @@
+"""The app refreshes itself when another process writes (DESIGN.md section 5): a mixin of KpituiApp.
+
+Every REFRESH_SECONDS a thread worker asks the service whether anyone committed since the last token
+(Kpitui.changed_since: `PRAGMA data_version` on SQLite, LISTEN/NOTIFY on PostgreSQL; store/changes.py). When
+so, the app publishes `data_changed("elsewhere")`, the signal every data screen already reloads on after our
+own writes (keeping its cursor), and reloads the screen in view when it only reloads on `r`. One mechanism for
+every screen: none of them knows about polling.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
+
+if TYPE_CHECKING:
+    from kpitui.services import Kpitui
+
+REFRESH_SECONDS = 1.5
+"""How often the app asks the database whether another process wrote."""
+
+
+class AutoRefresh(App[None]):
+    """Needs, from the app: `svc`, `base_service`, `quitting`, `data_changed`, `_change_token`, `_watching`."""
+
+    svc: Kpitui | None
+    base_service: Kpitui
+    quitting: bool
+    data_changed: Signal[str]
+    _change_token: int | None
+    _watching: bool
+
+    def start_watching(self) -> None:
+        self._look_for_changes()  # the first token, before any screen has read
+        self.set_interval(REFRESH_SECONDS, self._look_for_changes, name="auto-refresh")
+
+    class DatabaseChanged(Message):
+        """Another connection committed since the last look: the screens in view reload."""
+
+    def _look_for_changes(self) -> None:
+        if not self._watching and not self.quitting:
+            self._watching = True
+            self.watch_database(self.svc or self.base_service)
+
+    @work(thread=True, exclusive=True, group="auto-refresh", exit_on_error=False)
+    def watch_database(self, svc: Kpitui) -> None:
+        """One cheap question to the database, off the event loop (store/changes.py)."""
+        try:
+            changed, self._change_token = svc.changed_since(self._change_token)
+        except Exception:  # a database gone for a moment: ask again at the next tick, say nothing
+            changed = False
+        finally:
+            self._watching = False
+        if changed:
+            self.post_message(self.DatabaseChanged())
+
+    def on_auto_refresh_database_changed(self, _message: DatabaseChanged) -> None:
+        """Every screen that reloads after our own writes reloads now (they keep their cursor); the screen in
+        view also when it only reloads on `r`. A modal form stays open and untouched: the screen beneath it
+        refreshes."""
+        if self.quitting:
+            return
+        self.data_changed.publish("elsewhere")
+        in_view = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
+        if in_view is not None and not _subscribed(self.data_changed, in_view):
+            reload = getattr(in_view, "action_reload", None)
+            if callable(reload):
+                reload()
+
+
+def _subscribed(signal: Signal[str], screen: Screen[Any]) -> bool:
+    """Whether `screen` reloads on `signal` already (Textual has no public way to ask)."""
+    return screen in getattr(signal, "_subscriptions", {})
