@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from conftest import Builder
+from conftest import Builder, local
 from kpitui.store.db import Database
 from kpitui.ui.screens.activities import ActivityList
 from kpitui.ui.screens.activity_form import ActivityForm
@@ -95,3 +95,27 @@ async def test_an_open_form_stays_as_typed_while_the_home_beneath_refreshes(db: 
         assert await wait_until(pilot, lambda: len(recent.records) == len(before) + 1)
         assert app.screen is form and app.focused is typed_into
         assert typed_into.value.endswith("half-typed")
+
+
+async def test_the_rows_in_view_stay_where_they_were_when_a_row_comes_in_above(db: Database,
+                                                                                build: Builder) -> None:
+    people = fill(build)
+    for minute in range(20):  # Tuesday of this week: enough rows to scroll
+        build.activity(people["ada"], "email", local(2026, 10, 20, 16, minute), note=f"mail {minute}")
+    app = make_app(db)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settle(pilot)
+        await press(pilot, "l")
+        table = app.screen.query_one(ActivityTable)
+        await press(pilot, *["down"] * 14, *["up"] * 4)
+        assert table.scroll_y > 0  # scrolled, with the cursor in the middle of the view
+        chosen, line = table.selected_id, table.cursor_row - table.scroll_y
+        assert 0 < line < table.scrollable_content_region.height - 2
+        before = set(table.records)
+
+        log_from_the_shell(db, "call", "--outcome", "connected", "--note", "newest of all")
+
+        assert await wait_until(pilot, lambda: len(table.records) == len(before) + 1)
+        assert await wait_until(pilot, lambda: table.cursor_row - table.scroll_y == line, seconds=2), \
+            (table.cursor_row, table.scroll_y, line)
+        assert table.selected_id == chosen

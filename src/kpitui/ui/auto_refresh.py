@@ -9,6 +9,8 @@ every screen: none of them knows about polling.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -16,6 +18,7 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.signal import Signal
+from textual.widgets import DataTable
 
 if TYPE_CHECKING:
     from kpitui.services import Kpitui
@@ -64,12 +67,54 @@ class AutoRefresh(App[None]):
         refreshes."""
         if self.quitting:
             return
-        self.data_changed.publish("elsewhere")
         in_view = next((s for s in reversed(self.screen_stack) if not isinstance(s, ModalScreen)), None)
-        if in_view is not None and not _subscribed(self.data_changed, in_view):
+        views = [] if in_view is None else [TableView.of(table) for table in in_view.query(DataTable)]
+        self.data_changed.publish("elsewhere")
+        if in_view is None:
+            return
+        if not _subscribed(self.data_changed, in_view):
             reload = getattr(in_view, "action_reload", None)
             if callable(reload):
                 reload()
+        if any(views):
+            # after the reload callbacks the signal queued on the screen, which start its workers
+            in_view.call_later(self.keep_views, in_view, [v for v in views if v])
+
+    @work(exclusive=True, group="auto-refresh-views", exit_on_error=False)
+    async def keep_views(self, screen: Screen[Any], views: list[TableView]) -> None:
+        """Once the screen's reload has been shown, each table scrolled back so the row under the cursor sits
+        on the same line as before: rebuilding a DataTable scrolls it to the top (`clear`), and a row that came
+        in above would otherwise move everything the rep was looking at."""
+        for _ in range(100):  # up to 5 s
+            if not any(w.node is screen and not w.is_finished for w in self.workers):
+                break
+            await asyncio.sleep(0.05)
+        screen.call_later(lambda: [view.restore() for view in views])  # after the loaded data, queued before
+
+
+@dataclass
+class TableView:
+    """Where a table's cursor row is on the screen: its key, and its line within the visible rows."""
+
+    table: DataTable[Any]
+    key: object
+    line: int
+
+    @classmethod
+    def of(cls, table: DataTable[Any]) -> TableView | None:
+        if not table.row_count or table.cursor_type != "row":
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return cls(table, key, table.cursor_row - round(table.scroll_y))
+
+    def restore(self) -> None:
+        table = self.table
+        if not table.is_attached or not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        if key != self.key:
+            return  # the row is gone, or the rep moved on meanwhile: leave the view as the screen made it
+        table.scroll_to(y=max(0, table.cursor_row - self.line), animate=False, immediate=True)
 
 
 def _subscribed(signal: Signal[str], screen: Screen[Any]) -> bool:
