@@ -139,3 +139,24 @@ class ScorecardWeight(SQLModel, table=True):
     team_id: int = Field(foreign_key="team.id", primary_key=True)
     kpi: str = Field(max_length=40, primary_key=True)
     weight: Decimal = Field(sa_column=Column(DecimalText(), nullable=False))
+
+
+class CoachingNote(SQLModel, table=True):
+    """A 1:1 note or action item a manager writes about a rep (migration 0008). Read by that rep and the
+    managers of their team; the rep may mark their own action items done. `author` / `done_by` are the names
+    as they were (like the change log's actor); instants are UTC."""
+
+    __tablename__ = "coaching_note"
+    __table_args__ = (Index("ix_coaching_note_rep", "rep_id", "written_at"),
+                      Index("ix_coaching_note_open", "is_action", "done_at", "rep_id", "due_on"))
+    id: int | None = Field(default=None, primary_key=True)
+    rep_id: int = Field(foreign_key="rep.id")  # whom the note is about
+    author_rep_id: int | None = Field(default=None, foreign_key="rep.id")  # None: the local owner
+    author: str = Field(max_length=320)
+    written_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    text: str = Field(max_length=4000)
+    is_action: bool = Field(default=False)
+    due_on: date | None = Field(default=None)
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    done_by_rep_id: int | None = Field(default=None, foreign_key="rep.id")
+    done_by: str | None = Field(default=None, max_length=320)

@@ -19,7 +19,7 @@ from textual.widgets import Input
 from kpitui.ui.screens.form import FormScreen
 
 FORM_KEYS = {"activity.log", "activity.edit", "deal.log", "deal.move", "deal.won", "deal.lost", "deal.new",
-             "deal.add"}
+             "deal.reopen", "detail.note_add", "detail.action_add"}
 """Bindings (by id) that open a form: the keys typed after one wait for the form's focus."""
 
 
@@ -77,7 +77,7 @@ class TypeAhead(App[None]):
         await super().on_event(event)
         if event is self._holding_for:  # its binding has run: if it opened no form, nothing will say ready
             self._holding_for = None
-            if not self._form_opened:
+            if not (self._form_opened or isinstance(self.screen, FormScreen)):  # pushed without open_screen
                 self.keys_ready()
         elif event is self._replaying:  # came back through the screen to the app's bindings: done with it
             await self._replay_next()
