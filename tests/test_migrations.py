@@ -136,8 +136,11 @@ def test_notes_arrive_and_leave_without_a_row_of_anything_else_lost(tmp_path: Pa
                      "VALUES ('2026-10-05 08:00:00.000000', 'Mia Moss', 'target', 1, 'create')")
     before = _counts(path)
 
-    ensure_schema(db)
-    assert current_revision(db) == HEAD == "0008"
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0008")
+        conn.commit()
+    assert current_revision(db) == "0008"
     assert _counts(path) == before
     with sqlite3.connect(path) as conn:
         conn.execute("INSERT INTO coaching_note (rep_id, author_rep_id, author, written_at, text, is_action, due_on) "
@@ -158,7 +161,7 @@ def test_notes_arrive_and_leave_without_a_row_of_anything_else_lost(tmp_path: Pa
         assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "coaching_note" not in tables and {"activity", "rep", "change_log"} <= tables
-    ensure_schema(db)  # and up again: an empty notes table
-    assert current_revision(db) == "0008"
+    ensure_schema(db)  # and up again, to HEAD: an empty notes table
+    assert current_revision(db) == HEAD
     assert Kpitui(db, actor="ada@example.com").notes() == []
     db.dispose()

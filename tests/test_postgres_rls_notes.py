@@ -140,11 +140,15 @@ def test_downgrading_0008_drops_the_notes_and_nothing_else(shared: Shared) -> No
     from kpitui.store.schema import _alembic_config
 
     Kpitui(shared.db).add_note("ada@example.com", "kept until the downgrade")
+    cfg = _alembic_config()
+    with shared.db.engine.connect() as conn:  # down to 0008 first: the later revisions have their own tests
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+        conn.commit()
     with shared.db.engine.connect() as conn:
         policies = conn.execute(text("SELECT tablename, policyname FROM pg_policies WHERE tablename <> "
                                      "'coaching_note'")).all()
     before = shared.snapshot()
-    cfg = _alembic_config()
     with shared.db.engine.connect() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007")

@@ -32,9 +32,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="scale database (default bench/scale-<reps>x<days>.db); built if missing")
     ap.add_argument("--json", default=str(BENCH / "results" / "latest.json"))
     ap.add_argument("--period", default=DEFAULT_PERIOD, help="a quarter (2026-Q3) or a month (2026-08)")
-    ap.add_argument("--scaling", action="store_true", help="also time the leaderboard at 50 / 500 / 2000 reps")
+    ap.add_argument("--scaling", action="store_true", help="also time the leaderboard at 50 / 500 / 5000 reps")
     ap.add_argument("--scaling-days", type=int, default=None, help="days of the scaling databases (default --days)")
-    ap.add_argument("--scaling-reps", default="50,500,2000")
+    ap.add_argument("--scaling-reps", default="50,500,5000")
     ap.add_argument("--profile", action="store_true", help="cProfile one leaderboard and one drill-down "
                                                            "(text files beside the JSON)")
     ap.add_argument("--skip-ui", action="store_true", help="skip the first-frame measurement")

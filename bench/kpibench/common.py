@@ -21,6 +21,8 @@ DEFAULT_PERIOD = "2026-Q3"
 BUDGET_MS = {"leaderboard": 300.0, "drilldown": 100.0, "log": 20.0, "frame": 1500.0}
 BUDGET_MEMORY_MB = 300.0
 FLOOR_RATIO = 3.0
+# DESIGN.md section 8: a quarter's leaderboard of every KPI at most a quarter of the raw GROUP BY floor (rollups)
+LEADERBOARD_FLOOR_RATIO = 0.25
 BIG_TABLES = ("activity", "deal")
 KPI_TABLES = ("activity", "deal", "rep", "team", "target", "score", "forecast", "change_log")
 

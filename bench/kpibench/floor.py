@@ -96,6 +96,10 @@ def floor_reps(conn: sqlite3.Connection, team_id: int | None) -> list[tuple[int,
     return conn.execute(sql + " ORDER BY lower(name), id", args).fetchall()
 
 
+KIND_FACTS = {"call": "calls", "email": "emails", "meeting": "meetings", "demo": "demos", "proposal": "proposals",
+              "idea": "ideas"}
+
+
 def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Every additive fact per rep for one period: a fixed handful of GROUP BY statements."""
     ids = ",".join(str(int(r)) for r in rep_ids) or "NULL"
@@ -108,11 +112,16 @@ def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) ->
         for row in rows:
             facts[row[0]].update(zip(names, row[1:], strict=True))
 
-    put(conn.execute(
-        "SELECT rep_id, sum(kind = 'call'), sum(kind = 'call' AND outcome = 'connected'), sum(kind = 'email'),"
-        " sum(kind = 'meeting'), sum(kind = 'demo'), sum(kind = 'proposal'), sum(kind = 'idea')"
-        f" FROM activity WHERE occurred_at >= ? AND occurred_at < ? AND rep_id IN ({ids}) GROUP BY rep_id",
-        (lo, hi)).fetchall(), ("calls", "conversations", "emails", "meetings", "demos", "proposals", "ideas"))
+    # The raw rows, the fastest way found (issue 16): GROUP BY kind, rep_id follows ix_activity_kind_rep_time, so
+    # SQLite reads the index alone without sorting; GROUP BY rep_id with sum(kind = ...) read ix_activity_rep_time
+    # and took twice as long (399 against 194 ms for a quarter at 2M, the same machine and load).
+    for kind, rep_id, n, connected in conn.execute(
+            "SELECT kind, rep_id, count(*), sum(outcome = 'connected') FROM activity"
+            f" WHERE kind IN ({','.join(repr(k) for k in KIND_FACTS)}) AND rep_id IN ({ids})"
+            " AND occurred_at >= ? AND occurred_at < ? GROUP BY kind, rep_id", (lo, hi)):
+        facts[rep_id][KIND_FACTS[kind]] = n
+        if kind == "call":
+            facts[rep_id]["conversations"] = connected
     put(conn.execute(
         "SELECT rep_id, sum(outcome = 'won' AND closed_on >= :s), sum(outcome = 'lost' AND closed_on >= :s),"
         " sum(CASE WHEN outcome = 'won' AND closed_on >= :s THEN coalesce(amount_cents, 0) ELSE 0 END),"
@@ -133,10 +142,12 @@ def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) ->
         f"      {offset} AS offset_s"
         f"      FROM deal d WHERE d.created_on >= ? AND d.created_on < ? AND d.rep_id IN ({ids}))"
         " GROUP BY rep_id", (s, e)).fetchall(), ("new_opps", "responded_deals", "response_hours"))
+    # open at the end: open now, or closed since; two closed_on searches (one OR read all history)
     put(conn.execute(
-        "SELECT rep_id, count(*), sum(amount_cents) FROM deal"
-        f" WHERE created_on < ? AND (closed_on IS NULL OR closed_on >= ?) AND rep_id IN ({ids}) GROUP BY rep_id",
-        (e, e)).fetchall(), ("open_deals", "open_pipeline_cents"))
+        "SELECT rep_id, count(*), sum(amount_cents) FROM"
+        f" (SELECT rep_id, amount_cents FROM deal WHERE closed_on IS NULL AND created_on < :e AND rep_id IN ({ids})"
+        f"  UNION ALL SELECT rep_id, amount_cents FROM deal WHERE closed_on >= :e AND created_on < :e"
+        f"  AND rep_id IN ({ids})) GROUP BY rep_id", {"e": e}).fetchall(), ("open_deals", "open_pipeline_cents"))
     put(conn.execute(
         "SELECT rep_id, sum(CASE WHEN kind = 'csat' THEN value ELSE 0 END), sum(kind = 'csat'),"
         " sum(CASE WHEN kind = 'call_review' THEN value ELSE 0 END), sum(kind = 'call_review')"
@@ -146,7 +157,9 @@ def floor_facts(conn: sqlite3.Connection, p: FloorPeriod, rep_ids: list[int]) ->
         "SELECT d.rep_id, count(*) FROM deal d"
         " WHERE d.closed_on >= ? AND d.closed_on < ? AND d.outcome = 'won' AND d.account != ''"
         f" AND d.rep_id IN ({ids}) AND NOT EXISTS (SELECT 1 FROM deal x WHERE x.account = d.account"
-        "   AND x.outcome = 'won' AND (x.closed_on < d.closed_on OR (x.closed_on = d.closed_on AND x.id < d.id)))"
+        "   AND x.outcome = 'won' AND x.closed_on < d.closed_on)"  # two searches that stop at a row; an OR of
+        " AND NOT EXISTS (SELECT 1 FROM deal x WHERE x.account = d.account"  # both read all the account's wins
+        "   AND x.outcome = 'won' AND x.closed_on = d.closed_on AND x.id < d.id)"
         " GROUP BY d.rep_id", (s, e)).fetchall(), ("new_customers",))
     put(conn.execute(
         f"SELECT rep_id, amount_cents FROM forecast WHERE period_kind = ? AND period_start = ? AND rep_id IN ({ids})",

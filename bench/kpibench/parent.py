@@ -17,6 +17,7 @@ from kpibench.common import (
     BUDGET_MS,
     CLOCK_AT,
     FLOOR_RATIO,
+    LEADERBOARD_FLOOR_RATIO,
     REPO,
     SEED,
     SEED_END,
@@ -71,13 +72,15 @@ def machine_facts(args: argparse.Namespace) -> dict[str, Any]:
             "when": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
-def judge(name: str, fig: dict[str, Any], budget_ms: float | None) -> dict[str, Any]:
+def judge(name: str, fig: dict[str, Any], budget_ms: float | None,
+          floor_ratio: float = FLOOR_RATIO) -> dict[str, Any]:
     fig["budget_ms"] = budget_ms
+    fig["floor_ratio_budget"] = floor_ratio
     floor = fig.get("floor")
     if floor:
         fig["floor_ms"] = floor["median_ms"]
         fig["ratio"] = round(fig["median_ms"] / floor["median_ms"], 2) if floor["median_ms"] else None
-        fig["within_floor_ratio"] = fig["ratio"] is not None and fig["ratio"] <= FLOOR_RATIO
+        fig["within_floor_ratio"] = fig["ratio"] is not None and fig["ratio"] <= floor_ratio
     fig["within_budget"] = None if budget_ms is None else fig["median_ms"] < budget_ms
     verdicts = [v for v in (fig.get("within_budget"), fig.get("within_floor_ratio")) if v is not None]
     fig["pass"] = all(verdicts) if verdicts else None
@@ -122,7 +125,8 @@ def main_parent(args: argparse.Namespace) -> int:
 
     f = q["figures"]
     figures: dict[str, Any] = {
-        "leaderboard_all": judge("leaderboard, all reps", f["leaderboard_all"], BUDGET_MS["leaderboard"]),
+        "leaderboard_all": judge("leaderboard, all reps", f["leaderboard_all"], BUDGET_MS["leaderboard"],
+                                 LEADERBOARD_FLOOR_RATIO),
         "leaderboard_previous": judge("leaderboard, all reps, with previous period", f["leaderboard_previous"],
                                       BUDGET_MS["leaderboard"]),
         "leaderboard_team": judge(f"leaderboard, team {q['subjects']['team']}", f["leaderboard_team"],
@@ -163,6 +167,9 @@ def main_parent(args: argparse.Namespace) -> int:
     failures = [fig["name"].strip() for fig in figures.values() if fig.get("pass") is False]
     if memory["pass"] is False:
         failures.append(memory["name"])
+    # every row with a budget gates the exit status, the scaling rows too
+    failures += [f"scaling: {s['reps_in_scope']} reps x {s['days']} days" for s in report.get("scaling") or []
+                 if s["within_budget"] is False]
     report["failures"] = failures
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)

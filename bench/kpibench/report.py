@@ -26,7 +26,10 @@ def print_report(console: Any, report: dict[str, Any]) -> None:
             table.add_row(fig["name"], fig["na"], "", "", "", "", "—")
             continue
         ratio = fig.get("ratio")
-        ratio_s = "—" if ratio is None else (f"{ratio:.2f}x" if ratio <= FLOOR_RATIO else f"[bold red]{ratio:.2f}x[/]")
+        limit = fig.get("floor_ratio_budget", FLOOR_RATIO)
+        ratio_s = "—" if ratio is None else (f"{ratio:.2f}x" if ratio <= limit else f"[bold red]{ratio:.2f}x[/]")
+        if ratio is not None and limit != FLOOR_RATIO:
+            ratio_s += f" (≤ {limit:g}x)"
         table.add_row(fig["name"], num(fig["median_ms"], " ms"), num(fig["min_ms"], " ms"),
                       num(fig.get("floor_ms"), " ms"), ratio_s,
                       "—" if fig.get("budget_ms") is None else f"< {fig['budget_ms']:,.0f} ms",

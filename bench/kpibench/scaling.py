@@ -4,7 +4,7 @@ import argparse
 from typing import Any
 
 from kpibench.children import run_worker
-from kpibench.common import BUDGET_MS
+from kpibench.common import BUDGET_MS, LEADERBOARD_FLOOR_RATIO
 from kpibench.dataset import db_path_for
 
 
@@ -27,5 +27,6 @@ def scaling(args: argparse.Namespace, console: Any) -> list[dict[str, Any]]:
                     "ms_per_rep": round(fig["median_ms"] / max(1, q["reps_in_scope"]), 3),
                     "ms_per_million_rows": round(fig["median_ms"] / rows_m, 1) if rows_m else None,
                     "floor_ms_per_million_rows": round(fig["floor"]["median_ms"] / rows_m, 1) if rows_m else None,
-                    "within_budget": fig["median_ms"] < BUDGET_MS["leaderboard"]})
+                    "within_budget": fig["median_ms"] < BUDGET_MS["leaderboard"]
+                    and fig["median_ms"] <= LEADERBOARD_FLOOR_RATIO * fig["floor"]["median_ms"]})
     return out

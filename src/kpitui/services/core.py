@@ -15,7 +15,7 @@ from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period, parse_period
 from kpitui.domain.text import clean_text
-from kpitui.store import people_queries, records
+from kpitui.store import people_queries, records, rollups
 from kpitui.store.db import Database
 from kpitui.store.people_queries import RepRow
 from kpitui.store.schema import open_database
@@ -60,6 +60,7 @@ class ServiceCore:
         self.zone = zone or settings.local_zone()
         self.calendar = calendar or settings.work_calendar()
         self.clock = clock
+        rollups.ensure(db, self.zone)  # built for another zone or definition: rebuilt before any answer
         self.actor: RepRow | None = self._sign_in(actor) if actor is not None else None
         if not db.is_sqlite:
             self._sign_in_as_database_login()

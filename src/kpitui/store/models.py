@@ -160,3 +160,6 @@ class CoachingNote(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     done_by_rep_id: int | None = Field(default=None, foreign_key="rep.id")
     done_by: str | None = Field(default=None, max_length=320)
+
+
+from kpitui.store import rollups  # noqa: E402,F401 - its tables (activity_day, ...) share this metadata

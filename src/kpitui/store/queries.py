@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Date, Float, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Connection, Date, Float, and_, bindparam, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.kpis import KpiInputs
+from kpitui.store import rollups
 from kpitui.store.buckets import (
     Buckets,
     Facts,
@@ -37,6 +38,7 @@ from kpitui.store.buckets import (
 )
 from kpitui.store.models import Activity, Deal, Forecast, Score
 from kpitui.store.people_queries import RepRow
+from kpitui.store.rollups import activity_day
 from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -61,13 +63,50 @@ def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
             .group_by(*_grouping(a.kind, a.rep_id, inner_bounds=inner_bounds)))
 
 
+@shaped
+def _rollup_statement(inner_bounds: int, scoped: bool, columns: tuple[str, ...]) -> Any:
+    r = activity_day.c
+    bucket = _bucket_case(r.day, inner_bounds)
+    return (select(r.rep_id, bucket.label("bucket"), *[func.sum(r[c]).label(c) for c in columns])
+            .where(*_scope(r.rep_id, scoped), r.day >= bindparam("lo"), r.day < bindparam("hi"))
+            .group_by(*_grouping(r.rep_id, inner_bounds=inner_bounds)))
+
+
+def _rollup_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
+                   kinds: Iterable[str]) -> Facts:
+    """activity_counts from whole local days of the rollup (rollups.py): per rep, its days in the period."""
+    wanted = set(kinds)
+    columns = tuple(column for kind, column in KIND_COLUMNS.items() if kind in wanted)
+    columns += ("conversations",) if "call" in wanted else ()
+    if not columns:
+        return {}
+    base = _scope_params(rep_ids)
+    if len(buckets.periods) > 1 and rep_ids is not None and len(rep_ids) * (buckets.end - buckets.start).days \
+            <= FEW_REP_DAYS:
+        runs = [(_rollup_statement(len(buckets.periods) - 1, True, columns), {**base, **buckets.date_params()},
+                 None)]
+    else:  # one statement per bucket: the rows come in primary-key order, grouped without a sort
+        stmt = _rollup_statement(0, rep_ids is not None, columns)
+        runs = [(stmt, {**base, "lo": p.start, "hi": p.end}, i) for i, p in enumerate(buckets.periods)]
+    result: Facts = {}
+    for stmt, params, index in runs:
+        for row in session.execute(stmt, params):
+            values = dict(row._mapping)
+            rep_id, bucket = values.pop("rep_id"), values.pop("bucket")
+            result[(rep_id, bucket if index is None else index)] = values
+    return result
+
+
 def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
                     kinds: Iterable[str] = KIND_COLUMNS) -> Facts:
-    """Counts per kind (and connected calls) per rep, one statement per bucket; only `kinds` when given.
+    """Counts per kind (and connected calls) per rep: from the rollup of whole local days when it was built
+    for this zone, else from the activity rows, one statement per bucket; only `kinds` when given.
 
     `GROUP BY kind, rep_id` follows the order of ix_activity_kind_rep_time, so SQLite reads the index alone and
     never sorts; grouping by a computed bucket instead made it sort every row of the range.
     """
+    if rollups.answers_for(session, buckets.zone, (buckets.start, buckets.end)):
+        return _rollup_counts(session, buckets, rep_ids, kinds)
     instants = buckets.instants
     base = {"kinds": sorted(kinds), **_scope_params(rep_ids)}
     days = (buckets.end - buckets.start).days
@@ -180,17 +219,17 @@ def created_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 def _new_customers_statement(inner_bounds: int, scoped: bool) -> Any:
     d = Deal.__table__.c
     e = aliased(Deal.__table__)
-    earlier_win = (
-        select(literal(1))
-        .where(e.c.account == d.account, e.c.outcome == "won",
-               or_(e.c.closed_on < d.closed_on, and_(e.c.closed_on == d.closed_on, e.c.id < d.id)))
-        .exists()
-    )
+    # Two searches of ix_deal_account (account, outcome, closed_on) that each stop at the first row: one OR of
+    # both conditions read every win of the account, its whole history, for each win of the period.
+    won_before = select(literal(1)).where(e.c.account == d.account, e.c.outcome == "won",
+                                          e.c.closed_on < d.closed_on).exists()
+    won_same_day_before = select(literal(1)).where(e.c.account == d.account, e.c.outcome == "won",
+                                                   e.c.closed_on == d.closed_on, e.c.id < d.id).exists()
     bucket = _bucket_case(d.closed_on, inner_bounds).label("bucket")
     return (
         select(d.rep_id, bucket, func.count().label("new_customers"))
         .where(d.closed_on >= bindparam("lo"), d.closed_on < bindparam("hi"), d.outcome == "won", d.account != "",
-               ~earlier_win, *_scope(d.rep_id, scoped))
+               ~won_before, ~won_same_day_before, *_scope(d.rep_id, scoped))
         .group_by(*_grouping(d.rep_id, inner_bounds=inner_bounds))
     )
 
@@ -204,18 +243,22 @@ def new_customers(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 @shaped
 def _open_statement(periods: int, scoped: bool) -> Any:
     d = Deal.__table__.c
+    # Open at some bucket's end: open now (closed_on IS NULL), or closed on or after the first bucket's end. Two
+    # index searches on closed_on that cost what the open deals and the later closes cost; one OR over both
+    # (created before the end) read every deal of all history. `created_on < end` is checked below: as a filter
+    # here SQLite took it for the index to search by, all history again.
+    picked = (d.rep_id, d.created_on, d.closed_on, d.amount_cents)
+    deals = union_all(
+        select(*picked).where(d.closed_on.is_(None), *_scope(d.rep_id, scoped)),
+        select(*picked).where(d.closed_on >= bindparam("e0"), *_scope(d.rep_id, scoped)),
+    ).subquery("counted")
     columns = []
     for i in range(periods):
         end = bindparam(f"e{i}", type_=Date())
-        is_open = and_(d.created_on < end, or_(d.closed_on.is_(None), d.closed_on >= end))
+        is_open = and_(deals.c.created_on < end, or_(deals.c.closed_on.is_(None), deals.c.closed_on >= end))
         columns += [_count_if(is_open).label(f"open_deals_{i}"),
-                    _sum_if(is_open, func.coalesce(d.amount_cents, 0)).label(f"open_pipeline_cents_{i}")]
-    return (
-        select(d.rep_id, *columns)
-        .where(d.created_on < bindparam("hi"), or_(d.closed_on.is_(None), d.closed_on >= bindparam("e0")),
-               *_scope(d.rep_id, scoped))
-        .group_by(d.rep_id)
-    )
+                    _sum_if(is_open, func.coalesce(deals.c.amount_cents, 0)).label(f"open_pipeline_cents_{i}")]
+    return select(deals.c.rep_id, *columns).group_by(deals.c.rep_id)
 
 
 def open_pipeline(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None) -> Facts:

@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from kpitui.domain.errors import InvalidInput
+from kpitui.store import rollups
 from kpitui.store.db import Database
 from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Team
 from kpitui.store.seed.activities import _ActivitiesMixin
@@ -104,6 +105,7 @@ def seed_database(db: Database, *, reps: int = 14, days: int = 400, seed: int = 
         if existing:
             raise InvalidInput("seed needs an empty database: this one already has teams or reps")
         report(0)
+        paused = rollups.pause(session.connection())
         seeder = _Seeder(session, plan, seed, zone)
         sims = seeder.people()
         seeder.targets(sims)
@@ -141,5 +143,7 @@ def seed_database(db: Database, *, reps: int = 14, days: int = 400, seed: int = 
                 forecasts = []
         seeder._insert(Score.__table__, scores, "scores")
         seeder._insert(Forecast.__table__, forecasts, "forecasts")
+        session.flush()
+        rollups.resume(session.connection(), paused)
         report(total)
     return SeedSummary(**seeder.counts)
