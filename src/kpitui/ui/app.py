@@ -71,6 +71,7 @@ class KpituiApp(TypeAhead, AutoRefresh, App[None]):
         "elsewhere" when another process wrote (`watch_database`)."""
         self._change_token: int | None = None
         self._watching = False
+        self._views_wanted = 0
         self._held_keys: list[events.Key | events.Paste] | None = None
         self._holding_for: events.Event | None = None
         self._form_opened = False

@@ -36,6 +36,7 @@ class AutoRefresh(App[None]):
     data_changed: Signal[str]
     _change_token: int | None
     _watching: bool
+    _views_wanted: int
 
     def start_watching(self) -> None:
         self._look_for_changes()  # the first token, before any screen has read
@@ -49,7 +50,9 @@ class AutoRefresh(App[None]):
             self._watching = True
             self.watch_database(self.svc or self.base_service)
 
-    @work(thread=True, exclusive=True, group="auto-refresh", exit_on_error=False)
+    # not exclusive: a new tick must never cancel a look in progress (whoever waits on the workers would get
+    # WorkerCancelled); `_watching` keeps them from overlapping
+    @work(thread=True, group="auto-refresh", exit_on_error=False)
     def watch_database(self, svc: Kpitui) -> None:
         """One cheap question to the database, off the event loop (store/changes.py)."""
         try:
@@ -78,10 +81,11 @@ class AutoRefresh(App[None]):
                 reload()
         if any(views):
             # after the reload callbacks the signal queued on the screen, which start its workers
-            in_view.call_later(self.keep_views, in_view, [v for v in views if v])
+            self._views_wanted += 1
+            in_view.call_later(self.keep_views, in_view, [v for v in views if v], self._views_wanted)
 
-    @work(exclusive=True, group="auto-refresh-views", exit_on_error=False)
-    async def keep_views(self, screen: Screen[Any], views: list[TableView]) -> None:
+    @work(group="auto-refresh-views", exit_on_error=False)
+    async def keep_views(self, screen: Screen[Any], views: list[TableView], wanted: int) -> None:
         """Once the screen's reload has been shown, each table scrolled back so the row under the cursor sits
         on the same line as before: rebuilding a DataTable scrolls it to the top (`clear`), and a row that came
         in above would otherwise move everything the rep was looking at."""
@@ -89,7 +93,8 @@ class AutoRefresh(App[None]):
             if not any(w.node is screen and not w.is_finished for w in self.workers):
                 break
             await asyncio.sleep(0.05)
-        screen.call_later(lambda: [view.restore() for view in views])  # after the loaded data, queued before
+        if wanted == self._views_wanted:  # a later change restores the view as it was before that one
+            screen.call_later(lambda: [view.restore() for view in views])  # after the loaded data, queued before
 
 
 @dataclass

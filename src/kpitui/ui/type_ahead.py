@@ -21,6 +21,10 @@ from kpitui.ui.screens.form import FormScreen
 FORM_KEYS = {"activity.log", "activity.edit", "deal.log", "deal.move", "deal.won", "deal.lost", "deal.new",
              "deal.reopen", "detail.note_add", "detail.action_add"}
 """Bindings (by id) that open a form: the keys typed after one wait for the form's focus."""
+READY_SECONDS = 5.0
+"""Safety nets only, long enough for a loaded machine (a form built in over a second was seen in tests under
+load): a form that never says it is ready, a key some screen swallows without a word."""
+STUCK_SECONDS = 2.0
 
 
 class TypeAhead(App[None]):
@@ -45,10 +49,10 @@ class TypeAhead(App[None]):
     def hold_keys(self) -> None:
         """Until `keys_ready`: a fast typist's `a`, `e`, Tab, ... would otherwise be handled before the form's
         fields exist (Tab lost, letters taken as the old screen's keys, the wrong activity logged). A form that
-        never says it is ready does not keep the keyboard: the keys go on after a second."""
+        never says it is ready does not keep the keyboard: the keys go on after READY_SECONDS."""
         if self._held_keys is None:
             self._held_keys = []
-            self.set_timer(1.0, self.keys_ready)
+            self.set_timer(READY_SECONDS, self.keys_ready)
 
     def keys_ready(self) -> None:
         """Called by a form once its focus is set. The held keys are replayed when this message's turn comes,
@@ -101,8 +105,11 @@ class TypeAhead(App[None]):
         self._replaying = again
         target = self.focused or self.screen
         await super().on_event(again)
+        if not again.is_forwarded:  # a priority binding (^q, ^p) took it at once
+            await self._replay_next()
+            return
         target.call_later(self._replayed, again)
-        self.set_timer(0.5, lambda: self._replay_stuck(again))
+        self.set_timer(STUCK_SECONDS, lambda: self._replay_stuck(again))
 
     async def _replayed(self, event: events.Event) -> None:
         """After the focused widget's turn: a key it took (stopped) is done; one it passed on is done when it
