@@ -19,6 +19,7 @@ def demo(obj: Context, actor: str | None, keep: bool) -> None:
 
     path = demo_copy()
     try:
+        _bring_up_to_date(path)
         hint = shell_hint(path, actor or obj.actor, keep=keep)
         click.echo(hint)
         run_app(str(path), actor or obj.actor, demo=True, notice=hint)
@@ -27,6 +28,15 @@ def demo(obj: Context, actor: str | None, keep: bool) -> None:
             click.echo(f"The demo database is kept at {path}")
         else:
             remove_demo_copy(path)
+
+
+def _bring_up_to_date(path: object) -> None:
+    """Upgrade the copy to this version's schema before saying how to log into it: a sample.db of an older
+    kpitui is upgraded on first open, and a shell command run meanwhile (the app opening it too) would be told
+    the database is busy."""
+    from kpitui.services import Kpitui
+
+    Kpitui.open(str(path)).db.dispose()
 
 
 @main.command()
