@@ -27,12 +27,16 @@ class Context:
         self.db_arg = db
         self.actor = actor
         self.initialise = False  # only `init` may make an empty file into a database
+        self.creates = False  # init, import, seed, demo: may start a new database
         self._service: Any = None
 
     @property
     def service(self) -> Any:
         if self._service is None:
             from kpitui.services import Kpitui
+
+            if not (self.creates or self.initialise):
+                require_a_database(self.db_arg)
 
             self._service = Kpitui.open(self.db_arg, actor=self.actor, initialise=self.initialise)
         return self._service
@@ -101,6 +105,7 @@ def main(ctx: click.Context, db: str | None, actor: str | None, debug: bool) -> 
     import os
 
     ctx.obj = Context(db, actor if actor is not None else os.environ.get("KPITUI_USER"))
+    ctx.obj.creates = ctx.invoked_subcommand in CREATES_DATABASE
     _require_named_actor(ctx.obj.actor)
     if ctx.invoked_subcommand not in CREATES_DATABASE:
         _require_existing_database(db or os.environ.get("KPITUI_DB"))
@@ -130,10 +135,32 @@ def _require_existing_database(named: str | None) -> None:
                            f"`kpitui --db {named} init`")
 
 
-def run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool = False) -> None:
+def require_a_database(db_arg: str | None) -> None:
+    """With no --db and no KPITUI_DB, the database in the user data directory must exist: `kpitui log` on a
+    fresh machine (or in a shell that forgot the demo's --db) would otherwise create an empty one there and
+    log into it, unseen by anyone. Checked when a command opens the database, so `kpitui log --help` works."""
+    import os
+
+    from kpitui.domain.errors import InvalidInput
+    from kpitui.settings import default_db_path
+
+    if db_arg or os.environ.get("KPITUI_DB"):
+        return  # named: `_require_existing_database` has checked it
+    path = default_db_path()
+    if not path.exists():
+        raise InvalidInput(f"there is no kpitui database yet (no --db, no KPITUI_DB, and none at {path}): "
+                           "`kpitui init` creates an empty one there, `kpitui demo` tries the app on sample "
+                           "data (and prints the --db to log into it), or name one with --db PATH")
+
+
+def run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool = False,
+            notice: str | None = None) -> None:
     from kpitui.ui.app import build_app
 
-    app = build_app(db, actor, demo=demo, standup=standup)
+    if not demo:
+        require_a_database(db)
+
+    app = build_app(db, actor, demo=demo, standup=standup, notice=notice)
     app.run()
     if app.return_code:  # e.g. 2: standup mode refused to a rep chosen in the picker
         sys.exit(app.return_code)

@@ -46,7 +46,8 @@ def import_(obj: Context, kind: str, file: Path, mappings: tuple[str, ...], dry_
 @main.command()
 @click.argument("kind")
 @click.option("--rep", default=None, help="Whose activity (default: you, from --as).")
-@click.option("--at", "when", default=None, help="When: now, today 14:00, yesterday 9:30, ISO 8601.")
+@click.option("--at", "when", default=None, help="When: now, 9:30pm, today 14:00, yesterday 9:30, monday 10:00, "
+              "2h ago, ISO 8601.")
 @click.option("--outcome", default=None, help="For calls: connected, voicemail or no_answer.")
 @click.option("--duration", "duration_min", type=int, default=None, help="Minutes.")
 @click.option("--deal", default=None, help="The deal: its id, external id, name or account (when one deal has it).")

@@ -1,7 +1,9 @@
 """Moments and days as people type them, and the one rule on when something can have happened.
 
-`parse_when` reads `now`, `today 14:00`, `yesterday 9:30`, `14:00`, or ISO 8601; without an offset a moment is
-local time in the configured zone; the result is always aware UTC.
+`parse_when` reads what a rep types in the log form and in `kpitui log --at`: `now`, `14:00`, `9:30pm`,
+`today 14:00`, `yesterday 9:30`, `monday 10:00` (the most recent Monday at 10:00 that is not in the future), `2h
+ago`, `45 min ago`, `3 days ago`, or ISO 8601. Without an offset a moment is local time in the configured zone;
+the result is always aware UTC.
 
 The rule (DESIGN.md section 7, Dates) lives here and only here: an activity's time, a deal's dates and a score's
 date lie neither before 1970 nor in the future (5 minutes' grace for a moment, for a day: not after today in
@@ -18,8 +20,14 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from kpitui.domain.errors import InvalidInput
 
-_RELATIVE = re.compile(r"^(today|yesterday)?\s*(\d{1,2})(?::(\d{2}))?$", re.IGNORECASE)
-WHEN_HELP = "now, today 14:00, yesterday 9:30, 14:00 or ISO 8601 (2026-10-05T14:00, offset optional)"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORD = {"today": 0, "yesterday": 1} | {name: None for name in WEEKDAYS} | {
+    name[:3]: None for name in WEEKDAYS} | {"tues": None, "thur": None, "thurs": None}
+_AT_TIME = re.compile(r"^(?:(?P<day>[a-z]+)\s+(?:at\s+)?)?(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$",
+                      re.IGNORECASE)
+_AGO = re.compile(r"^(?P<count>\d{1,5})\s*(?P<unit>m|mins?|minutes?|h|hrs?|hours?|d|days?)\s+ago$", re.IGNORECASE)
+WHEN_HELP = ("now, 14:00, 9:30pm, today 14:00, yesterday 9:30, monday 10:00, 2h ago, 45 min ago or ISO 8601 "
+             "(2026-10-05T14:00, offset optional)")
 EARLIEST_DAY = date(1970, 1, 1)
 FUTURE_GRACE = timedelta(minutes=5)
 DUE_HORIZON = timedelta(days=366)  # an action item is due within a year (a year's date typed wrong is caught)
@@ -91,21 +99,60 @@ def instant_of(moment: datetime, zone: tzinfo, now: datetime) -> datetime:
 def parse_when(text: str | None, now: datetime, zone: tzinfo) -> datetime:
     """The moment `text` names, as aware UTC; refused (`InvalidInput`) when it is not a moment or breaks the
     rule of `instant_of`."""
-    raw = (text or "now").strip()
-    if raw.lower() == "now":
+    raw = " ".join((text or "now").split())
+    word = raw.lower()
+    if word == "now":
         return now.astimezone(UTC)
-    local_today = now.astimezone(zone).date()
-    for day_word in ("today", "yesterday"):
-        if raw.lower() == day_word:
-            raise InvalidInput(f"{raw!r}: say the time too, e.g. '{day_word} 14:00'")
-    if m := _RELATIVE.match(raw):
-        day = local_today - timedelta(days=1) if (m[1] or "").lower() == "yesterday" else local_today
-        hour, minute = int(m[2]), int(m[3] or 0)
-        if hour > 23 or minute > 59:
-            raise InvalidInput(f"{raw!r}: {hour}:{minute:02d} is not a time of day")
-        return instant_of(datetime.combine(day, time(hour, minute)), zone, now)
+    if word in _DAY_WORD:
+        example = "monday 10:00" if _DAY_WORD[word] is None else f"{word} 14:00"
+        raise InvalidInput(f"{raw!r}: say the time too, e.g. '{example}'")
+    if m := _AGO.match(raw):
+        return _ago(int(m["count"]), m["unit"].lower()[0], now, zone)
+    if m := _AT_TIME.match(raw):
+        return _at_time(raw, m, now, zone)
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(f"{raw!r} is not a moment: use {WHEN_HELP}") from None
     return instant_of(moment, zone, now)
+
+
+def _clock_time(raw: str, hour: int, minute: int, half: str | None) -> time:
+    """The time of day written as 14:00, 9:30, 9:30pm or 12am."""
+    if half:
+        if not 1 <= hour <= 12 or minute > 59:
+            raise InvalidInput(f"{raw!r}: {hour}:{minute:02d}{half} is not a time of day (1:00am to 12:59pm)")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif hour > 23 or minute > 59:
+        raise InvalidInput(f"{raw!r}: {hour}:{minute:02d} is not a time of day")
+    return time(hour, minute)
+
+
+def _at_time(raw: str, m: re.Match[str], now: datetime, zone: tzinfo) -> datetime:
+    """`[today|yesterday|weekday] [at] H[:MM][am|pm]`. A weekday is the latest such day on which that time is not
+    in the future: `monday 10:00` typed on a Monday at 9:00 is last week's Monday."""
+    day_word = (m["day"] or "today").lower()
+    if day_word not in _DAY_WORD:
+        raise InvalidInput(f"{raw!r} is not a moment: use {WHEN_HELP}")
+    at = _clock_time(raw, int(m["hour"]), int(m["minute"] or 0), (m["half"] or "").lower() or None)
+    today = now.astimezone(zone).date()
+    back = _DAY_WORD[day_word]
+    if back is not None:
+        return instant_of(datetime.combine(today - timedelta(days=back), at), zone, now)
+    weekday = next(i for i, name in enumerate(WEEKDAYS) if name.startswith(day_word[:3]))
+    day = today - timedelta(days=(today.weekday() - weekday) % 7)
+    if to_instant(datetime.combine(day, at), zone) > now + FUTURE_GRACE:
+        day -= timedelta(days=7)
+    return instant_of(datetime.combine(day, at), zone, now)
+
+
+def _ago(count: int, unit: str, now: datetime, zone: tzinfo) -> datetime:
+    """`2h ago`, `45 min ago`: that long before now; `3 days ago`: the same wall-clock time three days back."""
+    if unit == "d":
+        local = now.astimezone(zone)
+        earlier = local.date() - timedelta(days=min(count, 99_999))
+        if earlier < EARLIEST_DAY:
+            raise InvalidInput(f"{count} days ago is before 1970: check the number")
+        return instant_of(datetime.combine(earlier, local.time().replace(second=0, microsecond=0)), zone, now)
+    delta = timedelta(minutes=count) if unit == "m" else timedelta(hours=count)
+    return instant_of((now - delta).astimezone(UTC).replace(second=0, microsecond=0), zone, now)

@@ -99,6 +99,14 @@ class ServiceCore:
     def today(self) -> date:
         return self.clock().astimezone(self.zone).date()
 
+    def changed_since(self, token: int | None) -> tuple[bool, int]:
+        """Whether anyone (another process included) committed since `token` was handed out, and the token to
+        ask with next time; `None` asks for a first token. Cheap enough to ask every second: the database
+        answers from one open connection (store/changes.py), without reading a table. It says nothing about
+        what changed, so it shows nobody data their role may not see."""
+        version = self.db.data_version()
+        return (token is not None and version != token), version
+
     def period(self, text: str | None, default: str = "this-month") -> Period:
         return parse_period(text or default, self.today())
 

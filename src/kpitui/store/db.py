@@ -20,6 +20,7 @@ from sqlalchemy.exc import DatabaseError as DriverDatabaseError
 from sqlmodel import Session
 
 from kpitui.domain.errors import Busy, DatabaseError
+from kpitui.store.changes import NOTIFY, ChangeWatch
 
 BUSY_TIMEOUT_MS = 30_000
 T = TypeVar("T")
@@ -92,6 +93,8 @@ class Database:
         self.url = to_url(url)  # str(self.url) masks the password
         self.engine = make_engine(self.url)
         self._open_read = threading.local()
+        self._watch: Any = None
+        self._watch_lock = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -176,6 +179,8 @@ class Database:
             try:
                 with conn.begin():
                     yield conn
+                    if not self.is_sqlite:  # delivered at commit, to the open apps' ChangeWatch (store/changes.py)
+                        conn.exec_driver_sql(NOTIFY)
             finally:
                 self._open_read.conn, self._open_read.writing = outer, None
 
@@ -200,7 +205,22 @@ class Database:
                     time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
 
+    def data_version(self) -> int:
+        """A number that differs from its previous value when anyone committed in between (store/changes.py);
+        the watching connection opens on first use and stays open until `dispose`."""
+        with self._watch_lock:
+            if self._watch is None:
+                with self.guarded():
+                    self._watch = ChangeWatch(self.engine)
+            watch = self._watch
+        with self.guarded():
+            return watch.version()
+
     def dispose(self) -> None:
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
 

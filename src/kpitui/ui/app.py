@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import Notify
@@ -25,8 +25,11 @@ from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui import period_nav
+from kpitui.ui.auto_refresh import AutoRefresh
 from kpitui.ui.commands import KpituiCommands
+from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import problem
+from kpitui.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from kpitui.ui.screens.home import RepHome
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 MANAGER_ROLES = ("manager", "admin")
 
 
-class KpituiApp(App[None]):
+class KpituiApp(TypeAhead, AutoRefresh, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kpitui"
     COMMANDS = App.COMMANDS | {KpituiCommands}
@@ -53,8 +56,10 @@ class KpituiApp(App[None]):
     """The period every rep screen shows; `[` / `]` / `w` change it."""
 
     def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None,
-                 standup: bool = False) -> None:
+                 standup: bool = False, notice: str | None = None) -> None:
         super().__init__()
+        self.notice = notice
+        """Shown once at the start (`kpitui demo`: where its database is, how to log into it from a shell)."""
         self.standup = standup
         """Open straight in standup mode (`kpitui standup`)."""
         self.base_service = service
@@ -63,10 +68,21 @@ class KpituiApp(App[None]):
         self.sign_in_problem = sign_in_problem
         self.quitting = False
         self.data_changed: Signal[str] = Signal(self, "data-changed")
-        """Published after every write (log, edit, delete, undo, deal move) so screens reload."""
+        """Published after every write (log, edit, delete, undo, deal move) so screens reload; also with
+        "elsewhere" when another process wrote (`watch_database`)."""
+        self._change_token: int | None = None
+        self._watching = False
+        self._views_wanted = 0
+        self._held_keys: list[events.Key | events.Paste] | None = None
+        self._holding_for: events.Event | None = None
+        self._form_opened = False
+        self._replaying: events.Event | None = None
 
     # -- start ---------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.start_watching()
+        if self.notice:
+            self.notify(self.notice, title="Demo", timeout=20, markup=False)
         if self.svc is not None:
             self._open_home(self.svc)
         else:
@@ -230,9 +246,14 @@ class KpituiApp(App[None]):
         await super().action_quit()
 
     def open_screen(self, screen: Screen[Any], callback: Callable[[Any], None] | None = None) -> None:
-        """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen)."""
-        if not self.quitting:
-            self.push_screen(screen, callback)
+        """Push `screen`, unless the app is on its way out (a key pressed after `q` must not build a screen).
+        Keys typed while a form is being built wait for it (`hold_keys`)."""
+        if self.quitting:
+            return
+        if isinstance(screen, FormScreen):
+            self.hold_keys()
+            self._form_opened = True
+        self.push_screen(screen, callback)
 
     # -- navigation ----------------------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -285,7 +306,7 @@ class KpituiApp(App[None]):
 
 
 def build_app(db: str | None, actor: str | None, *, demo: bool = False, service: Kpitui | None = None,
-              standup: bool = False) -> KpituiApp:
+              standup: bool = False, notice: str | None = None) -> KpituiApp:
     """The app as the CLI runs it: `db` and `actor` as resolved from --db / --as / the environment.
 
     `service` (tests, snapshots) replaces opening `db`; its actor, if any, is who is signed in. An actor that
@@ -305,4 +326,4 @@ def build_app(db: str | None, actor: str | None, *, demo: bool = False, service:
         except KpituiError as exc:
             problem = str(exc)
             service = Kpitui(service.db, zone=service.zone, clock=service.clock)
-    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup)
+    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup, notice=notice)

@@ -20,6 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from kpitui.domain.errors import KpituiError, NotFound
+from kpitui.domain.inputs import MAX_NOTE
 from kpitui.domain.records import ActivityRecord, DealRecord
 from kpitui.domain.text import clean_text
 from kpitui.domain.when import parse_when
@@ -127,7 +128,7 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
                 yield ChoiceRow(OUTCOMES, values["outcome"], id="outcome")
             with Horizontal(classes="field"):
                 yield Label("When", classes="field-label")
-                yield Input(values["when"], placeholder="now, today 14:00, yesterday 9:30, 2026-10-05 14:00",
+                yield Input(values["when"], placeholder="now, 9:30pm, monday 10:00, 2h ago, 2026-10-05 14:00",
                             id="when", select_on_focus=True)
                 yield Static(id="when-hint", classes="hint", markup=False)
             with Horizontal(classes="field"):
@@ -141,7 +142,9 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
             yield DealMatches(id="deal-matches")
             with Horizontal(classes="field"):
                 yield Label("Note", classes="field-label")
-                yield Input(values["note"], placeholder="optional", id="note", max_length=4000)
+                # no max_length: the Input would cut a pasted note without a word; the counter warns, Save refuses
+                yield Input(values["note"], placeholder="optional", id="note")
+                yield Static(id="note-count", classes="hint", markup=False)
             yield Static(id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save ⏎", id="save", variant="primary", compact=True)
@@ -155,6 +158,7 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
                 field.cursor_blink = False
         self._kind_changed(self._prefill["kind"])
         self._update_when_hint(self._prefill["when"])
+        self._update_note_count(self._prefill["note"])
         self.query_one("#kind", ChoiceRow).focus()
         self.load_deals()
 
@@ -198,6 +202,21 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
             return
         hint.update(Content.styled(moment.astimezone(self.svc.zone).strftime("%a %d %b %H:%M"), "$text-muted"))
 
+    @on(Input.Changed, "#note")
+    def _on_note(self, event: Input.Changed) -> None:
+        self._update_note_count(event.value)
+
+    def _update_note_count(self, text: str) -> None:
+        """How much of the note's room is used, from the first character; past the limit, by how much (Save
+        then refuses with the service's message rather than cutting the note)."""
+        count = self.query_one("#note-count", Static)
+        length = len(text)
+        if length > MAX_NOTE:
+            count.update(Content.styled(f"{length:,}/{MAX_NOTE:,}: {length - MAX_NOTE:,} too many", "$text-error"))
+        else:
+            count.update(Content.styled(f"{length:,}/{MAX_NOTE:,}" if length else "", "$text-muted"))
+        self.query_one("#note").set_class(length > MAX_NOTE, "-invalid")
+
     @on(Input.Changed, "#deal")
     def _on_deal(self, event: Input.Changed) -> None:
         self._update_deal_hint(event.value)
@@ -230,10 +249,11 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
     # -- keys ------------------------------------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:
         self.query_one("#kind", ChoiceRow).value = kind
+        self._kind_changed(kind)  # at once, not on the Changed message: a Tab typed next must skip Outcome
 
     def action_outcome(self, outcome: str) -> None:
         if self.query_one("#kind", ChoiceRow).value != "call":
-            self.query_one("#kind", ChoiceRow).value = "call"
+            self.action_kind("call")
         row = self.query_one("#outcome", ChoiceRow)
         row.value = "" if row.value == outcome else outcome
 

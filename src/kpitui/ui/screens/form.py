@@ -17,6 +17,13 @@ class FormScreen(ModalScreen[T]):
     def save(self, again: bool = False) -> None:
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        """Runs after the subclass's own `on_mount` (Textual calls each class's handler, subclass first), so the
+        form's first field has its focus: the keys typed while it was built may come in now."""
+        keys_ready = getattr(self.app, "keys_ready", None)
+        if callable(keys_ready):
+            self.call_after_refresh(keys_ready)
+
     def action_save(self, again: bool = False) -> None:
         self.save(again)
 
