@@ -14,10 +14,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Date, Float, and_, bindparam, case, func, literal, or_, select
-from sqlalchemy.orm import aliased
 
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.kpis import KpiInputs
+from kpitui.store import tables
 from kpitui.store.buckets import (
     Buckets,
     Facts,
@@ -35,7 +35,6 @@ from kpitui.store.buckets import (
     _values,
     shaped,
 )
-from kpitui.store.models import Activity, Deal, Forecast, Score
 from kpitui.store.people_queries import RepRow
 from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
@@ -52,7 +51,7 @@ KPI_KIND = {**{column: kind for kind, column in KIND_COLUMNS.items()}, "conversa
 
 @shaped
 def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
-    a = Activity.__table__.c
+    a = tables.activity.c
     bucket = _bucket_case(a.occurred_at, inner_bounds)
     return (select(a.kind, a.rep_id, bucket.label("bucket"), func.count().label("n"),
                    _count_if(a.outcome == "connected").label("connected"))
@@ -90,7 +89,7 @@ def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int
 
 @shaped
 def _closed_statement(inner_bounds: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
+    d = tables.deal.c
     bucket = _bucket_case(d.closed_on, inner_bounds, first=-1).label("bucket")
     won = d.outcome == "won"
     return (
@@ -142,8 +141,8 @@ def _midnight_offset_case(column: Any, runs: int) -> Any:
 
 @shaped
 def _created_statement(inner_bounds: int, offset_runs: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
-    a = aliased(Activity.__table__)
+    d = tables.deal.c
+    a = tables.activity.alias()
     first_touch = select(func.min(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()
     created_at = epoch_seconds(d.created_on) - _midnight_offset_case(d.created_on, offset_runs)
     # MATERIALIZED: evaluate each deal's first touch once; a flattened subquery re-ran it for every use below.
@@ -178,8 +177,8 @@ def created_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _new_customers_statement(inner_bounds: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
-    e = aliased(Deal.__table__)
+    d = tables.deal.c
+    e = tables.deal.alias()
     earlier_win = (
         select(literal(1))
         .where(e.c.account == d.account, e.c.outcome == "won",
@@ -203,7 +202,7 @@ def new_customers(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _open_statement(periods: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
+    d = tables.deal.c
     columns = []
     for i in range(periods):
         end = bindparam(f"e{i}", type_=Date())
@@ -234,7 +233,7 @@ def open_pipeline(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _scores_statement(inner_bounds: int, scoped: bool) -> Any:
-    s = Score.__table__.c
+    s = tables.score.c
     bucket = _bucket_case(s.on, inner_bounds).label("bucket")
     return (
         select(s.rep_id, bucket,
@@ -254,7 +253,7 @@ def score_sums(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | N
 
 @shaped
 def _forecasts_statement(kinds: int, scoped: bool) -> Any:
-    f = Forecast.__table__.c
+    f = tables.forecast.c
     return (select(f.rep_id, f.period_kind, f.period_start, f.amount_cents)
             .where(_period_keys(f.period_kind, f.period_start, kinds), *_scope(f.rep_id, scoped)))
 
