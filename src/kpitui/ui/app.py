@@ -11,6 +11,7 @@ the home fills in from its own workers. So this module imports nothing of `kpitu
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -77,15 +78,18 @@ class KpituiApp(App[None]):
         if self.opener is not None:
             from kpitui.ui.screens.opening import Opening
 
-            self.push_screen(Opening(self.opening))
-            self.open_service()
+            painted = threading.Event()
+            self.push_screen(Opening(self.opening, painted))
+            self.open_service(painted)
         else:
             self._start()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def open_service(self) -> None:
-        """The database stack loads here, off the event loop, while the start screen is already painted."""
+    def open_service(self, painted: threading.Event) -> None:
+        """The database stack loads here, off the event loop, once the start screen is painted: importing in a
+        thread holds the GIL for most of 0.2 s, which would otherwise hold back that first frame."""
         assert self.opener is not None
+        painted.wait(timeout=2.0)
         try:
             service, sign_in_problem = self.opener()
         except BaseException as exc:  # reported by the CLI once the app has exited (never a dead worker)

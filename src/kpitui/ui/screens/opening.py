@@ -4,6 +4,8 @@ frame costs what a Textual hello app's does."""
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
@@ -16,9 +18,14 @@ class Opening(Screen[None]):
     Opening > #opening { width: auto; height: auto; color: $text-muted; }
     """
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, painted: threading.Event | None = None) -> None:
         super().__init__()
         self.what = what
+        self.painted = painted or threading.Event()
+        """Set once the screen has been painted: the worker opening the database waits for it."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.painted.set)
 
     def compose(self) -> ComposeResult:
         yield Header()
