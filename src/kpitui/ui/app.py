@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from kpitui.domain.errors import KpituiError
 from kpitui.domain.periods import Period
@@ -85,18 +86,25 @@ class KpituiApp(App[None]):
             self._start()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
-    def open_service(self, painted: threading.Event) -> None:
+    def open_service(self, painted: threading.Event) -> tuple[Kpitui, str | None] | None:
         """The database stack loads here, off the event loop, once the start screen is painted: importing in a
-        thread holds the GIL for most of 0.2 s, which would otherwise hold back that first frame."""
+        thread holds the GIL for most of 0.2 s, which would otherwise hold back that first frame. None when the
+        database cannot be opened (`start_error` says why; never a failed worker)."""
         assert self.opener is not None
         painted.wait(timeout=2.0)
         try:
-            service, sign_in_problem = self.opener()
-        except BaseException as exc:  # reported by the CLI once the app has exited (never a dead worker)
+            return self.opener()
+        except BaseException as exc:  # reported by the CLI once the app has exited
             self.start_error = exc
-            self.call_from_thread(self.exit)
+            return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "open" or event.state != WorkerState.SUCCESS:
             return
-        self.call_from_thread(self._opened, service, sign_in_problem)
+        if event.worker.result is None:
+            self.exit()
+        else:
+            self._opened(*event.worker.result)
 
     def _opened(self, service: Kpitui, sign_in_problem: str | None) -> None:
         self.base_service = service
