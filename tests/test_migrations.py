@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.schema import HEAD, _alembic_config, current_revision, ensure_schema
 from kpitui.store.tables import metadata
@@ -117,4 +118,47 @@ def test_external_ids_arrive_on_every_activity_and_score_and_leave_without_a_row
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert "external_id" not in {row[1] for row in conn.execute("PRAGMA table_info(activity)")}
+    db.dispose()
+
+
+def test_notes_arrive_and_leave_without_a_row_of_anything_else_lost(tmp_path: Path) -> None:
+    """0008 adds coaching_note; going back to 0007 drops only it (batch mode is not used: no table copied)."""
+    path = tmp_path / "seven.db"
+    db = Database(f"sqlite:///{path}")
+    cfg = _alembic_config()
+    with db.engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        conn.commit()
+    with sqlite3.connect(path) as conn:
+        conn.executescript(FIRST_SCHEMA_ROWS)
+        conn.execute("INSERT INTO change_log (at, actor, entity, entity_id, action) "
+                     "VALUES ('2026-10-05 08:00:00.000000', 'Mia Moss', 'target', 1, 'create')")
+    before = _counts(path)
+
+    ensure_schema(db)
+    assert current_revision(db) == HEAD == "0008"
+    assert _counts(path) == before
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO coaching_note (rep_id, author_rep_id, author, written_at, text, is_action, due_on) "
+                     "VALUES (1, 2, 'Mia Moss', '2026-10-06 09:00:00.000000', 'ask for the budget', 1, '2026-10-09')")
+        indexes = {row[1] for row in conn.execute("PRAGMA index_list(coaching_note)")}
+        assert {"ix_coaching_note_rep", "ix_coaching_note_open"} <= indexes
+    assert [n.text for n in Kpitui(db, actor="ada@example.com").notes()] == ["ask for the budget"]
+
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+        conn.commit()
+    assert current_revision(db) == "0007"
+    assert _counts(path) == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT count(*) FROM change_log").fetchone()[0] == 1
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "coaching_note" not in tables and {"activity", "rep", "change_log"} <= tables
+    ensure_schema(db)  # and up again: an empty notes table
+    assert current_revision(db) == "0008"
+    assert Kpitui(db, actor="ada@example.com").notes() == []
     db.dispose()

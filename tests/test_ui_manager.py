@@ -214,10 +214,10 @@ async def test_standup_steps_rep_by_rep_and_leaves_on_escape(db: Database, build
         await press(pilot, "space")
         assert "Cy Young" in screen_text(app) and "2/3" in screen_text(app)
         assert app.screen.query_one("#standup-conversations").query_one(Digits).value == "2"
-        await press(pilot, "p")
-        assert app.screen.timer is not None and "every 30s" in screen_text(app)
-        await press(pilot, "p", "left", "left")
-        assert app.screen.rep.name == "Bob Builder"  # wraps around
+        await press(pilot, "space", "left", "left", "left")
+        assert app.screen.rep.name == "Ada Lovelace"  # rank 1 is where it starts and stops going back
+        await press(pilot, "space", "space")
+        assert app.screen.rep.name == "Bob Builder"
         await press(pilot, "escape")
         assert isinstance(app.screen, ManagerHome)
         assert app.screen.query_one(LeaderboardTable).selected_rep_id == ids["bob"]

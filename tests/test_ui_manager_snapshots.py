@@ -34,6 +34,19 @@ def test_manager_home(db: Database, build: Builder, snap_compare: Any) -> None:
     assert snap_compare(make_app(db, MIA), terminal_size=SIZE, run_before=ready)
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 35), (200, 50)])
+def test_leaderboard_and_chart_fit(db: Database, build: Builder, snap_compare: Any, size: tuple[int, int]) -> None:
+    """The leaderboard sorted by conversations (the chart's bars against their targets) at the sizes people
+    use: Rep frozen and the footer whole at 80x24, more columns at 200x50, labels on their bars."""
+    fill_teams(build)
+
+    async def sorted_by_conversations(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await press(pilot, "s")
+
+    assert snap_compare(make_app(db, MIA), terminal_size=size, run_before=sorted_by_conversations)
+
+
 def test_rep_drill_down(db: Database, build: Builder, snap_compare: Any) -> None:
     fill_teams(build)
 

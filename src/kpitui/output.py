@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from kpitui.domain.alerts import AlertsReport
 from kpitui.domain.formatting import MISSING, format_change, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.reports import FunnelReport, Leaderboard, Scorecard, json_number
+from kpitui.domain.suggestions import SuggestionsReport
 from kpitui.domain.text import clean_text
 
 FORMATS = ("table", "json", "csv", "md")
@@ -121,6 +123,39 @@ def funnel_table(report: FunnelReport, for_csv: bool) -> Tabular:
     return Tabular(f"Funnel · {who} · {report.period.label}", header, rows, notes)
 
 
+def alerts_table(report: AlertsReport, for_csv: bool) -> Tabular:
+    """Who needs attention: one row per alert, the message saying it in words (md suits a chat post)."""
+    header = ["rep", "team", "code", "kpi", "message", "value", "target", "projected"] if for_csv else \
+        ["Rep", "Team", "Alert", "What"]
+    rows: list[list[object]] = []
+    for alert in report.alerts:
+        if for_csv:
+            data = alert.as_json()
+            rows.append([data[k] for k in header])
+        else:
+            rows.append([alert.rep, alert.team or "", alert.code.replace("_", " "), alert.message])
+    scope = report.team or "all teams"
+    notes = [] if for_csv or report.alerts else ["Nobody needs attention: everyone is on pace, active, and no "
+                                                 "deal has stalled."]
+    return Tabular(f"Needs attention · {scope} · {report.period.label} · {len(report.alerts)} alerts", header, rows,
+                   notes, text_columns=(0, 1, 2, 3))
+
+
+def suggestions_table(report: SuggestionsReport, for_csv: bool) -> Tabular:
+    header = ["rep", "kpi", "value", "basis"] if for_csv else ["Rep", "KPI", "Suggested", "Basis"]
+    rows: list[list[object]] = []
+    for item in report.suggestions:
+        if for_csv:
+            data = item.as_json()
+            rows.append([data[k] for k in header])
+        else:
+            rows.append([item.rep, KPIS[item.kpi].label, format_kpi(item.kpi, item.value), item.basis])
+    scope = report.team or "all teams"
+    notes = [] if for_csv or report.suggestions else ["No suggestions: nobody in scope has 4 weeks of history."]
+    return Tabular(f"Suggested targets · {scope} · {report.period.label}", header, rows, notes,
+                   text_columns=(0, 1, 3))
+
+
 def _cell(value: object) -> str:
     return clean_text("" if value is None else str(value))
 
@@ -168,7 +203,8 @@ def _md_cell(value: object) -> str:
 def print_markdown(tab: Tabular, out: TextIO) -> None:
     out.write(f"### {_md_cell(tab.title)}\n\n")
     out.write("| " + " | ".join(_md_cell(h) for h in tab.header) + " |\n")
-    out.write("|" + "|".join("---" if i < 3 else "---:" for i in range(len(tab.header))) + "|\n")
+    out.write("|" + "|".join("---" if i < 3 or i in tab.text_columns else "---:"
+                               for i in range(len(tab.header))) + "|\n")
     for row in tab.rows:
         out.write("| " + " | ".join(_md_cell(v) for v in row) + " |\n")
     for note in tab.notes:
@@ -183,13 +219,15 @@ def print_csv(tab: Tabular, out: TextIO) -> None:
     write_csv(tab.rows, tab.header, out)
 
 
-def emit(report: Leaderboard | Scorecard | FunnelReport, fmt: str, out: TextIO | None = None) -> None:
+def emit(report: Leaderboard | Scorecard | FunnelReport | AlertsReport | SuggestionsReport, fmt: str,
+         out: TextIO | None = None) -> None:
     out = out or sys.stdout
     if fmt == "json":
         json.dump(report.as_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
-    build = {Leaderboard: leaderboard_table, Scorecard: scorecard_table, FunnelReport: funnel_table}[type(report)]
+    build = {Leaderboard: leaderboard_table, Scorecard: scorecard_table, FunnelReport: funnel_table,
+             AlertsReport: alerts_table, SuggestionsReport: suggestions_table}[type(report)]
     tab = build(report, fmt == "csv")  # type: ignore[operator]
     {"table": print_rich, "md": print_markdown, "csv": print_csv}[fmt](tab, out)
 

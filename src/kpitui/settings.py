@@ -10,6 +10,14 @@ Settings a user changes live in one TOML file, `config.toml` in the platform's c
     workdays = "mon-fri"                 # KPITUI_WORKDAYS; also "sun-thu", "mon,tue,thu"
     holidays = [2026-12-24, 2026-12-25]  # and/or a file of ISO dates, one a line:
     holidays_file = "~/holidays.txt"    # KPITUI_HOLIDAYS=FILE (replaces both)
+    leaderboard_columns = ["conversations", "meetings", "revenue"]   # the app writes it: `c` on the leaderboard
+    standup_seconds = 120                # the countdown per rep in standup mode
+    stages = ["Prospecting", "Qualified", "Proposal", "Negotiation"]  # the open stages, in order
+    won_stage = "Won"                    # and the closed ones (default: as the data spells them)
+    lost_stage = "Lost"
+
+The app writes only the settings a user chooses in it (`save_setting`): one key is replaced, every other line
+of the file (comments included) stays as it was.
 """
 
 from __future__ import annotations
@@ -121,7 +129,8 @@ def config_path() -> Path:
     return Path(user_config_dir("kpitui", appauthor=False)) / "config.toml"
 
 
-CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str}
+CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str, "leaderboard_columns": list,
+               "standup_seconds": int, "stages": list, "won_stage": str, "lost_stage": str}
 
 
 def load_config() -> dict[str, Any]:
@@ -148,6 +157,66 @@ def load_config() -> dict[str, Any]:
         if not isinstance(value, expected):
             raise ConfigError(f"config file {path}: {key} should be a {expected.__name__}, not {value!r}")
     return config
+
+
+def save_setting(key: str, value: list[str] | int | str) -> Path:
+    """Write one setting into the config file, keeping every other line as it is (comments too): the key's old
+    assignment is taken out and the new one put in its place (else before any table, else at the end). The
+    result is parsed back and must hold exactly the old settings plus this one, or nothing is written. Atomic:
+    a temporary file beside it, then a rename."""
+    import json
+    import tomllib
+
+    if key not in CONFIG_KEYS or not isinstance(value, CONFIG_KEYS[key]):
+        raise ConfigError(f"cannot save setting {key}={value!r}")
+    path = config_path()
+    before = load_config()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    assignment = f"{key} = {json.dumps(value, ensure_ascii=False)}"  # a JSON list of strings or int is TOML
+    expected = {**before, key: value}
+    place, kept = _without_key(lines, key, {k: v for k, v in before.items() if k != key})
+    for candidate in ([*kept[:place], assignment, *kept[place:]], [*kept, assignment]):
+        text = "\n".join(candidate) + "\n"
+        try:
+            if tomllib.loads(text) == expected:
+                break
+        except tomllib.TOMLDecodeError:
+            continue
+    else:
+        raise ConfigError(f"config file {path}: could not add {key} safely; add it by hand: {assignment}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot write it: {exc}") from None
+    return path
+
+
+def _without_key(lines: list[str], key: str, rest: dict[str, Any]) -> tuple[int, list[str]]:
+    """The file's lines without `key`'s assignment (which may span lines: an array), and where it stood (else
+    before the first table, else the end). The shortest cut that leaves exactly `rest` is the assignment."""
+    import tomllib
+
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    start = next((i for i, line in enumerate(lines) if pattern.match(line)), None)
+    if start is None:
+        table = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+        return table, lines
+    for end in range(start + 1, len(lines) + 1):
+        kept = lines[:start] + lines[end:]
+        try:
+            if tomllib.loads("\n".join(kept)) == rest:
+                return start, kept
+        except tomllib.TOMLDecodeError:
+            continue
+    raise ConfigError(f"config file {config_path()}: could not find where {key} ends; edit it by hand")
 
 
 def _holidays_from_file(name: str, origin: str) -> frozenset:
@@ -188,3 +257,15 @@ def work_calendar() -> WorkCalendar:
     if config.get("holidays_file"):
         holidays |= _holidays_from_file(config["holidays_file"], f"config file {config_path()}")
     return WorkCalendar(workdays, holidays)
+
+
+def pipeline_settings() -> dict[str, Any]:
+    """The pipeline's settings from the config file (`stages`, `won_stage`, `lost_stage`), checked."""
+    from kpitui.domain.pipeline import check_configured
+
+    config = {key: value for key, value in load_config().items() if key in ("stages", "won_stage", "lost_stage")}
+    try:
+        check_configured(config, f"config file {config_path()}")
+    except InvalidInput as exc:
+        raise ConfigError(str(exc)) from None
+    return config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kpitui.cli.base import Context, main, run_app
+from kpitui.cli.base import Context, fail, main, run_app
 
 
 @main.command()
@@ -22,6 +22,15 @@ def demo(obj: Context, actor: str | None) -> None:
 @click.pass_obj
 def standup(obj: Context) -> None:
     """The app straight in standup mode: the team rep by rep, large, for a screen share (managers)."""
+    from kpitui.domain.errors import KpituiError
+
+    try:  # who it is, when that is known before the app opens (--as, a PostgreSQL login): a rep is refused here
+        actor = obj.service.actor if obj.actor is not None or not obj.service.db.is_sqlite else None
+        obj.service.db.dispose()
+    except KpituiError:
+        actor = None  # someone unknown: the app's picker says so, and refuses a rep picked there
+    if actor is not None and actor.role not in ("manager", "admin"):
+        fail(f"standup mode is for managers: {actor.name} is a rep (`kpitui` opens your scorecard)", 2)
     run_app(obj.db_arg, obj.actor, standup=True)
 
 

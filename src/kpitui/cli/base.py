@@ -19,7 +19,7 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "cs
 PERIOD = click.option("--period", default=None, help="2026-Q3, 2026-10, 2026-W43, 2026-10-01..2026-10-15, "
                                                      "this-week, last-month, ... (default: this month)")
 IMPORT_KINDS = ("reps", "deals", "activities", "targets", "scores", "forecasts")
-EXPORT_KINDS = ("activities", "deals", "targets", "leaderboard", "scorecard")
+EXPORT_KINDS = ("activities", "deals", "targets", "notes", "leaderboard", "scorecard")
 
 
 class Context:
@@ -185,3 +185,5 @@ def run_app(db: str | None, actor: str | None, demo: bool = False, standup: bool
         raise app.start_error
     if app.base_service is not None:
         OPENED.append(app.base_service)
+    if app.return_code:  # e.g. 2: standup mode refused to a rep chosen in the picker
+        sys.exit(app.return_code)

@@ -49,7 +49,7 @@ def import_(obj: Context, kind: str, file: Path, mappings: tuple[str, ...], dry_
 @click.option("--at", "when", default=None, help="When: now, today 14:00, yesterday 9:30, ISO 8601.")
 @click.option("--outcome", default=None, help="For calls: connected, voicemail or no_answer.")
 @click.option("--duration", "duration_min", type=int, default=None, help="Minutes.")
-@click.option("--deal", default=None, help="The deal's external id.")
+@click.option("--deal", default=None, help="The deal: its id, external id, name or account (when one deal has it).")
 @click.option("--note", default="", help="A short note.")
 @click.pass_obj
 def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str | None,
@@ -76,7 +76,7 @@ def log(obj: Context, kind: str, rep: str | None, when: str | None, outcome: str
 @click.pass_obj
 def export(obj: Context, kind: str, rep: str | None, team: str | None, period: str | None, fmt: str,
            output: Path | None) -> None:
-    """Export activities, deals, targets, the leaderboard or a scorecard (CSV is formula-safe)."""
+    """Export activities, deals, targets, 1:1 notes, the leaderboard or a scorecard (CSV is formula-safe)."""
     from kpitui.export_file import refuse_database_files, replacing
     from kpitui.output import emit, print_rows
 

@@ -87,3 +87,27 @@ class TargetRecord:
     period_kind: str
     period_start: date
     value: Decimal
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    """A 1:1 note or action item, as the drill-down tab, the rep's home, `kpitui notes` and the standup show it."""
+
+    id: int
+    rep_id: int
+    rep: str
+    author: str
+    written_at: datetime  # aware, UTC
+    text: str
+    is_action: bool
+    due_on: date | None
+    done_at: datetime | None  # aware, UTC; None while open
+    done_by: str | None
+
+    @property
+    def is_open(self) -> bool:
+        """An action item not done yet (a plain note is never open)."""
+        return self.is_action and self.done_at is None
+
+    def overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today

@@ -59,6 +59,15 @@ class Leaderboard:
     previous_totals: dict[str, KpiValue] = field(default_factory=dict)
     phase: Phase = "over"
     elapsed: Elapsed | None = None
+    total_score: float | None = None  # the team's score from summed facts (scoring.team_attainments)
+    total_score_tone: Tone = "none"
+    total_targets: dict[str, Decimal] = field(default_factory=dict)  # what the team's totals are measured against
+
+    def total_tone(self, key: str) -> Tone:
+        """A total's tone against the team's target (summed for cumulative KPIs)."""
+        if self.elapsed is None:
+            return "none"
+        return value_tone(key, self.totals.get(key), self.total_targets.get(key), self.elapsed, self.phase)
 
     def tone(self, row: LeaderboardRow, key: str) -> Tone:
         """A cell's tone, worked out for the cells shown only (an admin's board has ~500 rows × 22 KPIs)."""
@@ -70,7 +79,8 @@ class Leaderboard:
 
     def as_json(self) -> dict[str, object]:
         return {"period": self.period.as_json(), "team": self.team, "sort": self.sort,
-                "rows": [r.as_json() for r in self.rows], "totals": {"kpis": kpis_json(self.totals)}}
+                "rows": [r.as_json() for r in self.rows],
+                "totals": {"score": json_number(self.total_score), "kpis": kpis_json(self.totals)}}
 
 
 @dataclass(frozen=True)

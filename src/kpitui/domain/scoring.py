@@ -242,3 +242,31 @@ def median_funnel(members: Sequence[Sequence[FunnelStep]]) -> list[FunnelStep]:
         result.append(FunnelStep(key, median([m[i].value for m in members]),
                                  median([m[i].conversion for m in members])))
     return result
+
+
+def team_attainments(member_values: Sequence[Mapping[str, KpiValue]],
+                     member_targets: Sequence[Mapping[str, Decimal]], totals: Mapping[str, KpiValue],
+                     keys: Sequence[str]) -> tuple[dict[str, float | None], dict[str, Decimal]]:
+    """The team's attainment per KPI from summed facts (DESIGN.md section 4), never an average of the members'
+    attainments: for a cumulative KPI, Σ actual / Σ target over the members that have a target (a member
+    without one adds to neither); for any other KPI (a ratio, an average) the team's own value (`totals`,
+    computed from summed counts) against the target the members share — none when their targets differ.
+    Returns the attainments and the team targets they were measured against."""
+    attained: dict[str, float | None] = {}
+    targets: dict[str, Decimal] = {}
+    for key in keys:
+        pairs = [(values.get(key), own[key]) for values, own in zip(member_values, member_targets, strict=True)
+                 if own.get(key) is not None]
+        if not pairs:
+            continue
+        if KPIS[key].cumulative:
+            target = sum((t for _v, t in pairs), Decimal(0))
+            actual: KpiValue = sum((Decimal(str(v)) for v, _t in pairs if v is not None), Decimal(0))
+        else:
+            shared = {t for _v, t in pairs}
+            if len(shared) != 1:
+                continue
+            target, actual = shared.pop(), totals.get(key)
+        targets[key] = target
+        attained[key] = attainment(key, actual, target)
+    return attained, targets

@@ -7,7 +7,8 @@ The rule (DESIGN.md section 7, Dates) lives here and only here: an activity's ti
 date lie neither before 1970 nor in the future (5 minutes' grace for a moment, for a day: not after today in
 the configured zone); a local time skipped by a clock change is refused. The input models of `inputs/` (so
 the forms, imports and deal moves) and `kpitui log --at` all call `instant_of` and `check_day`, so every entry
-point gives the same message. Years that cannot be converted (0001, 9999) are judged before any arithmetic.
+point gives the same message. An action item's due date is the one date meant to lie ahead: `check_due_day`
+(today up to a year ahead). Years that cannot be converted (0001, 9999) are judged before any arithmetic.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _RELATIVE = re.compile(r"^(today|yesterday)?\s*(\d{1,2})(?::(\d{2}))?$", re.IGNO
 WHEN_HELP = "now, today 14:00, yesterday 9:30, 14:00 or ISO 8601 (2026-10-05T14:00, offset optional)"
 EARLIEST_DAY = date(1970, 1, 1)
 FUTURE_GRACE = timedelta(minutes=5)
+DUE_HORIZON = timedelta(days=366)  # an action item is due within a year (a year's date typed wrong is caught)
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -38,6 +40,18 @@ def check_day(day: date, today: date) -> date:
         raise InvalidInput(f"{day.isoformat()} is before 1970: check the year")
     if day > today:
         raise InvalidInput(f"{day.isoformat()} is in the future (today is {today.isoformat()})")
+    return day
+
+
+def check_due_day(day: date, today: date) -> date:
+    """`day` if an action item agreed today can be due on it: from `today` up to a year ahead. The one date
+    that lies in the future on purpose; the past is refused (an item due yesterday is a typo, not a plan)."""
+    if day < today:
+        raise InvalidInput(f"{day.isoformat()} is in the past (today is {today.isoformat()}): an action item "
+                           "is due today or later")
+    if day > today + DUE_HORIZON:
+        raise InvalidInput(f"{day.isoformat()} is more than a year ahead (today is {today.isoformat()}): "
+                           "check the year")
     return day
 
 

@@ -10,12 +10,14 @@ from sqlalchemy import Connection
 from kpitui.domain.errors import InvalidInput, NotFound
 from kpitui.domain.periods import Period
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord
-from kpitui.services.access import AccessRules
+from kpitui.services.deals import DealService
 from kpitui.store import people_queries, records
 from kpitui.store.people_queries import RepRow
 
 
-class ActivityService(AccessRules):
+class ActivityService(DealService):
+    """Activities name their deal through DealService.find_deal (id, external id, name or account)."""
+
     def _activity_values(self, person: RepRow, kind: str, when: str | datetime | None, outcome: str | None,
                          duration_min: int | str | None, deal: str | None,
                          note: str | None) -> tuple[dict[str, object], DealRecord | None]:
@@ -36,7 +38,8 @@ class ActivityService(AccessRules):
             # a deal that is not the rep's: its owner is named only to whoever may see the owner's detail
             hidden = InvalidInput(f"deal: no deal {parsed.deal} you can log against for {person.name}")
             try:
-                found = self.find_deal(parsed.deal)
+                # an id or external id anywhere; a name or account among this rep's deals, open ones first
+                found = self.find_deal(parsed.deal, among=[person.id], prefer="open")
             except NotFound:
                 raise hidden from None
             if found.rep_id != person.id and not self._is_admin():

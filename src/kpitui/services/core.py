@@ -14,7 +14,6 @@ from kpitui import settings
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.errors import AccessDenied, InvalidInput, NotFound
 from kpitui.domain.periods import Period, parse_period
-from kpitui.domain.records import DealRecord
 from kpitui.domain.text import clean_text
 from kpitui.store import people_queries, records
 from kpitui.store.db import Database
@@ -138,13 +137,6 @@ class ServiceCore:
         if row is None:
             raise NotFound(f"no rep #{rep_id}")
         return row
-
-    def find_deal(self, ref: str) -> DealRecord:
-        with self.db.read() as session:
-            found = records.find_deal(session, ref.strip())
-        if found is None:
-            raise NotFound(f"no deal {ref!r}")
-        return found
 
     def _audit(self, session: Connection, entity: str, entity_id: int, action: str, before: object | None = None,
                after: object | None = None, team_id: int | None = None, subject_rep_id: int | None = None) -> None:

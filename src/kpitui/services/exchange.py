@@ -29,7 +29,8 @@ class ExchangeService(AccessRules):
 
     def export_rows(self, kind: str, period: Period, rep: str | None = None,
                     team: str | None = None) -> tuple[list[str], list[list[object]]]:
-        """Activities or deals of the reps in scope, or the targets of the period, as plain rows."""
+        """Activities, deals or 1:1 notes of the reps in scope, or the targets of the period, as plain rows.
+        Notes: those written in the period about the people whose notes the actor reads."""
         if rep:
             people = [self._rep_for_detail(rep)]
         else:
@@ -39,6 +40,8 @@ class ExchangeService(AccessRules):
                                                                   roles=("rep", "manager", "admin"))
                           if self.can_see_detail(p)]
         rep_ids = [p.id for p in people]
+        if kind == "notes":
+            return self.note_rows(rep_ids, period)  # type: ignore[attr-defined]  # NoteService, in the facade
         from kpitui.domain.inputs import own_external_id
 
         with self.db.read() as session:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from kpitui.domain.calendar import Elapsed
 from kpitui.domain.diagnosis import activity_volume, diagnose
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.kpis import CATALOGUE, DEFAULT_SCORECARD, KPIS, KpiInputs, KpiValue, compute_kpis, kpi, summed
@@ -20,6 +21,8 @@ from kpitui.domain.reports import (
     TrendPoint,
 )
 from kpitui.domain.scoring import (
+    Phase,
+    Tone,
     attainment,
     change,
     competition_ranks,
@@ -34,6 +37,7 @@ from kpitui.domain.scoring import (
     projected,
     score_tone,
     scorecard_score,
+    team_attainments,
     tone,
 )
 from kpitui.services.access import AccessRules
@@ -77,6 +81,12 @@ class Comparison:
     previous: TeamKpis
     current: TeamKpis
     to_date: TeamKpis | None
+
+
+def _shared_weights(weights: Sequence[dict[str, Decimal]]) -> dict[str, Decimal]:
+    """The scorecard the team score is measured with: the members' when they share one, else the default."""
+    distinct = {tuple(sorted(w.items())) for w in weights}
+    return dict(weights[0]) if len(distinct) == 1 else dict(DEFAULT_SCORECARD)
 
 
 class ReportService(AccessRules):
@@ -162,8 +172,27 @@ class ReportService(AccessRules):
         ranked = competition_ranks(rows, lambda r: r.score if sort == "score" else r.kpis[sort],
                                    lambda r: r.rep, higher)
         rows = [LeaderboardRow(**{**row.__dict__, "rank": rank}) for rank, row in ranked]
-        return Leaderboard(period, team_name, sort, rows, current.totals, before.totals if before else {},
-                           phase=when, elapsed=elapsed)
+        totals = current.totals
+        weights = _shared_weights([current.weights[r.id] for r in reps])
+        team_score, team_tone, team_targets = self._team_score(current, reps, totals, weights, elapsed, when)
+        return Leaderboard(period, team_name, sort, rows, totals, before.totals if before else {},
+                           phase=when, elapsed=elapsed, total_score=team_score, total_score_tone=team_tone,
+                           total_targets=team_targets)
+
+    @staticmethod
+    def _team_score(current: TeamKpis, reps: Sequence[RepRow], totals: dict[str, KpiValue],
+                    weights: dict[str, Decimal], elapsed: Elapsed, when: Phase) -> tuple[float | None, Tone,
+                                                                                           dict[str, Decimal]]:
+        """The Σ row's score: the scorecard score of the team's attainments from summed facts, and its tone
+        by the projected totals while the period runs (as a rep's score)."""
+        values = [current.kpis[r.id] for r in reps]
+        own = [current.targets[r.id] for r in reps]
+        attained, targets = team_attainments(values, own, totals, list(KPIS))
+        projections = [{k: projected(k, v, elapsed) for k, v in kpis.items()} for kpis in values]
+        projected_totals = {k: projected(k, v, elapsed) for k, v in totals.items()}
+        paced, _ = team_attainments(projections, own, projected_totals, list(weights))
+        score = scorecard_score(attained, targets, weights)
+        return score, score_tone(attained, paced, targets, weights, when), targets
 
     @one_snapshot
     def scorecard(self, period: Period, rep: str | None = None) -> Scorecard:
@@ -247,8 +276,17 @@ class ReportService(AccessRules):
         team_medians["activity_volume"] = median([activity_volume(group.kpis[m.id]) for m in members])
         mine = funnel_steps(group.kpis[person.id])
         team_funnel = median_funnel(member_funnels)
-        findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel)
+        findings = diagnose(group.kpis[person.id], mine, team_medians, team_funnel,
+                            self._revenue_behind(person, group))
         return FunnelReport(group.period, person.name, person.team, mine, team_funnel, findings)
+
+    def _revenue_behind(self, person: RepRow, group: TeamKpis) -> bool | None:
+        """Whether the rep's revenue is behind pace against its target (None: no target, or no day counted)."""
+        target = group.targets[person.id].get("revenue")
+        elapsed = self.calendar.elapsed(group.period, self.today())
+        status = pace_status("revenue", projected("revenue", group.kpis[person.id]["revenue"], elapsed), target,
+                             elapsed)
+        return None if status is None else status == "behind"
 
     @one_snapshot
     def trend(self, key: str, rep: str | None = None, weeks: int = 13, until: Period | None = None) -> Trend:

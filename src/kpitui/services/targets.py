@@ -77,6 +77,8 @@ class TargetService(AccessRules):
                 records.delete_target(session, existing.id)
                 self._audit(session, "target", existing.id, "delete", before=existing, team_id=team_id)
             return None
+        if existing is not None and existing.value == value:
+            return existing  # nothing changes: no write, and no entry in the history
         target_id = records.upsert_target(session, existing, {**where, "value": value})
         after = records.find_target(session, **where)  # type: ignore[arg-type]
         self._audit(session, "target", target_id, "update" if existing else "create", before=existing, after=after,

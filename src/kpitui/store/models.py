@@ -120,3 +120,18 @@ class ScorecardWeight(Base):
     team_id: Mapped[int]
     kpi: Mapped[str]
     weight: Mapped[Decimal]
+
+
+class CoachingNote(Base):
+    __table__ = tables.coaching_note
+    id: Mapped[int]
+    rep_id: Mapped[int]
+    author_rep_id: Mapped[int | None]
+    author: Mapped[str]
+    written_at: Mapped[datetime]
+    text: Mapped[str]
+    is_action: Mapped[bool]
+    due_on: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    done_by_rep_id: Mapped[int | None]
+    done_by: Mapped[str | None]

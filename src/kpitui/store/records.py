@@ -108,7 +108,8 @@ def _deal(row: Any) -> DealRecord:
 
 def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only: bool = False,
                closed_from: date | None = None, closed_before: date | None = None,
-               counted_in: tuple[date, date] | None = None, limit: int = 500) -> list[DealRecord]:
+               counted_in: tuple[date, date] | None = None, limit: int = 500,
+               closed_only: bool = False) -> list[DealRecord]:
     """`counted_in=(start, end)`: the deals a period's KPIs count — closed in it, or open at its end
     (created before the end and not closed before the start; a later close leaves it open at the end)."""
     stmt = _deal_select()
@@ -119,11 +120,15 @@ def list_deals(session: Connection, *, rep_ids: Sequence[int] | None, open_only:
         stmt = stmt.where(_D.rep_id.in_(rep_ids))
     if open_only:
         stmt = stmt.where(_D.outcome == "open")
+    if closed_only:
+        stmt = stmt.where(_D.outcome != "open")
     if closed_from is not None:
         stmt = stmt.where(_D.closed_on >= closed_from)
     if closed_before is not None:
         stmt = stmt.where(_D.closed_on < closed_before)
-    stmt = stmt.order_by(_D.outcome, _D.created_on.desc(), _D.id.desc()).limit(limit)
+    # closed deals newest close first, so a limit keeps the recent ones (not the lost before the won)
+    order = (_D.closed_on.desc(), _D.id.desc()) if closed_only else (_D.outcome, _D.created_on.desc(), _D.id.desc())
+    stmt = stmt.order_by(*order).limit(limit)
     return [_deal(row) for row in session.execute(stmt)]
 
 
@@ -133,11 +138,64 @@ def get_deal(session: Connection, deal_id: int) -> DealRecord | None:
 
 
 def find_deal(session: Connection, ref: str) -> DealRecord | None:
-    """By external id, else by numeric id."""
+    """By external id, else by numeric id (`#12` or `12`)."""
     row = session.execute(_deal_select().where(_D.external_id == ref)).first()
-    if row is None and ref.isdigit():
-        row = session.execute(_deal_select().where(_D.id == int(ref))).first()
+    number = ref.removeprefix("#")
+    if row is None and number.isdigit() and len(number) < 19:
+        row = session.execute(_deal_select().where(_D.id == int(number))).first()
     return _deal(row) if row else None
+
+
+def deals_named(session: Connection, ref: str, rep_ids: Sequence[int] | None, limit: int = 50,
+                partial: bool = False) -> list[DealRecord]:
+    """Deals whose name or account is `ref` (`partial`: contains it), in any case, among `rep_ids`' deals (None:
+    everyone's). SQL's lower() folds ASCII only (SQLite), so the candidates are compared again in Python with
+    casefold."""
+    low = ref.lower()
+    if partial:
+        pattern = "%" + low.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        match = or_(func.lower(_D.name).like(pattern, escape="\\"), func.lower(_D.account).like(pattern, escape="\\"))
+    else:
+        match = or_(func.lower(_D.name) == low, func.lower(_D.account) == low, _D.name == ref, _D.account == ref)
+    stmt = _deal_select().where(match)
+    if rep_ids is not None:
+        stmt = stmt.where(_D.rep_id.in_(rep_ids))
+    stmt = stmt.order_by(_D.outcome, _D.created_on.desc(), _D.id.desc()).limit(limit)
+    folded = ref.casefold()
+
+    def fits(value: str) -> bool:
+        return folded in value.casefold() if partial else folded == value.casefold()
+
+    return [deal for deal in (_deal(row) for row in session.execute(stmt)) if fits(deal.name) or fits(deal.account)]
+
+
+def insert_deal(session: Connection, values: dict[str, Any]) -> int:
+    """A new deal. On a shared PostgreSQL, the migrations so far grant the people's logins no INSERT on deals
+    (deals came from imports): that refusal is said in words, not as a driver error."""
+    from sqlalchemy.exc import DBAPIError
+
+    from kpitui.domain.errors import AccessDenied
+
+    try:
+        return int(session.execute(insert(tables.deal).values(**values)).inserted_primary_key[0])
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise AccessDenied("this database does not let your login add deals (no INSERT on deal for its "
+                               "people's logins yet): the owner or an admin can add them") from None
+        raise
+
+
+def open_stage_ages(session: Connection) -> list[tuple[str, date]]:
+    """(stage, created_on) of every open deal: what the default pipeline order is worked out from."""
+    return [(row.stage, row.created_on)
+            for row in session.execute(select(_D.stage, _D.created_on).where(_D.outcome == "open"))]
+
+
+def closed_stage_spellings(session: Connection) -> list[tuple[str, str, int]]:
+    """(outcome, stage, number of deals) of closed deals: how this database spells won and lost."""
+    stmt = (select(_D.outcome, _D.stage, func.count()).where(_D.outcome.in_(("won", "lost")))
+            .group_by(_D.outcome, _D.stage))
+    return [(row[0], row[1], int(row[2])) for row in session.execute(stmt)]
 
 
 def update_deal(session: Connection, deal_id: int, values: dict[str, Any]) -> None:

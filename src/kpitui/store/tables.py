@@ -156,3 +156,23 @@ scorecard_weight = Table(
     Column("kpi", String(40), primary_key=True),
     Column("weight", DecimalText(), nullable=False),
 )
+
+# A 1:1 note or action item a manager writes about a rep (migration 0008). Read by that rep and the managers of
+# their team; the rep may mark their own action items done. `author` / `done_by` are the names as they were
+# (like the change log's actor); instants are UTC.
+coaching_note = Table(
+    "coaching_note", metadata,
+    _id(),
+    Column("rep_id", Integer, ForeignKey("rep.id"), nullable=False),  # whom the note is about
+    Column("author_rep_id", Integer, ForeignKey("rep.id"), nullable=True),  # None: the local owner
+    Column("author", String(320), nullable=False),
+    Column("written_at", UTCDateTime(), nullable=False),
+    Column("text", String(4000), nullable=False),
+    Column("is_action", Boolean, nullable=False, default=False),
+    Column("due_on", Date, nullable=True),
+    Column("done_at", UTCDateTime(), nullable=True),
+    Column("done_by_rep_id", Integer, ForeignKey("rep.id"), nullable=True),
+    Column("done_by", String(320), nullable=True),
+    Index("ix_coaching_note_rep", "rep_id", "written_at"),
+    Index("ix_coaching_note_open", "is_action", "done_at", "rep_id", "due_on"),
+)

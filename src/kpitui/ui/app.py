@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,9 @@ class KpituiApp(App[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help",
                 tooltip="every key of every screen"),
     ]
+
+    countdown_clock: Callable[[], float] = staticmethod(time.monotonic)
+    """The standup countdown's clock (seconds); tests replace it rather than wait."""
 
     period: var[Period | None] = var(None)
     """The period every rep screen shows; `[` / `]` / `w` change it."""
@@ -146,9 +150,14 @@ class KpituiApp(App[None]):
         if svc.actor is not None and svc.actor.role in MANAGER_ROLES:
             home = ManagerHome(svc, standup=self.standup)
         else:
+            if self.standup:  # `kpitui standup` and the rep was picked in the app: refused, as the CLI does
+                from rich.text import Text
+
+                name = svc.actor.name if svc.actor is not None else "you"
+                self.exit(return_code=2, message=Text.assemble(("error: ", "bold red"), clean_text(
+                    f"standup mode is for managers: {name} is a rep (`kpitui` opens your scorecard)")))
+                return
             home = RepHome(svc)
-            if self.standup:
-                self.notify("Standup mode is for managers: here is your scorecard", severity="warning")
         if self.quitting:
             return
         if replace:
@@ -311,6 +320,12 @@ class KpituiApp(App[None]):
 
         if self.svc is not None and not isinstance(self.screen, ActivityForm):
             self.open_screen(ActivityForm(self.svc))
+
+    def action_new_deal(self) -> None:
+        from kpitui.ui.screens.new_deal import NewDealForm
+
+        if self.svc is not None and self.svc.actor is not None and not isinstance(self.screen, NewDealForm):
+            self.open_screen(NewDealForm(self.svc))
 
     # -- export --------------------------------------------------------------------------------------------------
     def action_export_scorecard(self) -> None:

@@ -63,6 +63,7 @@ class KpituiCommands(Provider):
         else:
             commands += [
                 ("Log activity", app.action_log_activity, "Open the quick-log form (a)"),
+                ("New deal", app.action_new_deal, "Add an opportunity: it counts in new opps (n)"),
                 ("Go to my deals", partial(app.action_go, "deals"), "Open pipeline by stage (D)"),
                 ("Go to my activities", partial(app.action_go, "activities"), "Filter, edit, delete (l)"),
                 ("Go home", partial(app.action_go, "home"), "Your scorecard"),

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
-from kpitui.domain.inputs.checks import REQUIRED, ROLES, TERMINAL_OUTCOMES, _fail, _show
+from kpitui.domain.errors import InvalidInput
+from kpitui.domain.inputs.checks import MAX_NOTE, REQUIRED, ROLES, TERMINAL_OUTCOMES, _fail, _show, _today
 from kpitui.domain.inputs.fields import (
     Day,
     Email,
@@ -34,6 +35,7 @@ from kpitui.domain.inputs.fields import (
 )
 from kpitui.domain.kpis import ACTIVITY_KINDS, CALL_OUTCOMES, KPI_KEYS, KPIS, SCORE_KINDS
 from kpitui.domain.text import clean_text
+from kpitui.domain.when import check_due_day
 
 
 # -- the models -------------------------------------------------------------------------------------------------
@@ -196,6 +198,31 @@ class ForecastIn(_Input):
     rep: RepRef
     period: TargetPeriod
     amount: Money
+
+
+class NoteIn(_Input):
+    """A 1:1 note or action item (the drill-down form and `kpitui notes add`): text of up to MAX_NOTE
+    characters, line breaks kept, control characters and escape sequences gone; a due date makes it an action
+    item, and lies from today up to a year ahead (`check_due_day`)."""
+
+    rep: RepRef
+    text: Annotated[str, BeforeValidator(_text(MAX_NOTE, multiline=True))]
+    action: bool = False
+    due: OptDay = None
+
+    @field_validator("due")
+    @classmethod
+    def _due_ahead(cls, day: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if day is None:
+            return None
+        try:
+            return check_due_day(day, _today(info))
+        except InvalidInput as exc:
+            _fail(str(exc))
+
+    @property
+    def is_action(self) -> bool:
+        return self.action or self.due is not None
 
 
 INPUT_MODELS: dict[str, type[_Input]] = {

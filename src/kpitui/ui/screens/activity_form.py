@@ -27,6 +27,7 @@ from kpitui.services import Kpitui
 from kpitui.ui.screens.form import FormScreen
 from kpitui.ui.show import plain, problem
 from kpitui.ui.widgets.choice_row import ChoiceRow
+from kpitui.ui.widgets.deal_matches import DealMatches
 
 KINDS = [("call", "c", "Call"), ("email", "e", "Email"), ("meeting", "m", "Meeting"), ("demo", "d", "Demo"),
          ("proposal", "p", "Proposal"), ("idea", "i", "Idea")]
@@ -42,16 +43,20 @@ def deal_ref(deal: DealRecord) -> str:
     return deal.external_id or str(deal.id)
 
 
-def resolve_deal(text: str, deals: list[DealRecord]) -> tuple[DealRecord | None, int]:
-    """The deal a typed text means (external id, or a unique match on id, account or name) and how many match."""
+def matching_deals(text: str, deals: list[DealRecord]) -> list[DealRecord]:
+    """The deals a typed text may mean: those it names exactly (external id, label, account or name), else those
+    whose label contains it."""
     folded = text.casefold().strip()
     if not folded:
-        return None, 0
+        return []
     exact = [d for d in deals if folded in {(d.external_id or "").casefold(), plain(d.label).casefold(),
                                             plain(d.account).casefold(), plain(d.name).casefold()}]
-    if len(exact) == 1:
-        return exact[0], 1
-    found = exact or [d for d in deals if folded in plain(d.label).casefold()]
+    return exact or [d for d in deals if folded in plain(d.label).casefold()]
+
+
+def resolve_deal(text: str, deals: list[DealRecord]) -> tuple[DealRecord | None, int]:
+    """The deal a typed text means (external id, or a unique match on id, account or name) and how many match."""
+    found = matching_deals(text, deals)
     return (found[0] if len(found) == 1 else None), len(found)
 
 
@@ -89,6 +94,8 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
         self.saving = False
         self.saved_count = 0
         self._prefill = self._initial_values()
+        self._picked_deal: DealRecord | None = None
+        """The deal picked from the list of matches, while the deal field shows its label."""
         self._prefill_deal_ref: str | None = None
         """The deal reference behind the prefilled deal text, used while that text is unchanged."""
         if existing is not None and existing.deal_id is not None:
@@ -131,6 +138,7 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
                 yield Label("Deal", classes="field-label")
                 yield Input(values["deal"], placeholder="optional: id, account or name", id="deal")
                 yield Static(id="deal-hint", classes="hint", markup=False)
+            yield DealMatches(id="deal-matches")
             with Horizontal(classes="field"):
                 yield Label("Note", classes="field-label")
                 yield Input(values["note"], placeholder="optional", id="note", max_length=4000)
@@ -203,13 +211,21 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
             label = self.preset_deal.label if self.preset_deal is not None else "(unchanged)"
             hint.update(Content.styled(plain(label), "$text-muted"))
             return
-        deal, count = resolve_deal(text, self.deals)
-        if deal is not None:
-            hint.update(Content.styled("→ " + plain(deal.label), "$text-success"))
-        elif count > 1:
-            hint.update(Content.styled(f"{count} deals match", "$text-warning"))
+        picked = self._picked_deal
+        matches = [picked] if picked is not None and text == plain(picked.label) else matching_deals(text, self.deals)
+        self.query_one("#deal-matches", DealMatches).show(matches)
+        if len(matches) == 1:
+            hint.update(Content.styled("→ " + plain(matches[0].label), "$text-success"))
+        elif matches:
+            hint.update(Content.styled(f"{len(matches)} deals match: Tab, ↑↓, Enter picks", "$text-warning"))
         else:
             hint.update(Content.styled("no open deal matches", "$text-warning"))
+
+    @on(DealMatches.Picked)
+    def _on_deal_picked(self, event: DealMatches.Picked) -> None:
+        self._picked_deal = event.deal
+        self.query_one("#deal", Input).value = plain(event.deal.label)  # the hint and the list follow (Changed)
+        self.query_one("#note", Input).focus()
 
     # -- keys ------------------------------------------------------------------------------------------------------
     def action_kind(self, kind: str) -> None:
@@ -234,6 +250,8 @@ class ActivityForm(FormScreen[ActivityRecord | None]):
         if deal_text:
             if deal_text == self._prefill["deal"] and self._prefill_deal_ref is not None:
                 deal = self._prefill_deal_ref
+            elif self._picked_deal is not None and deal_text == plain(self._picked_deal.label):
+                deal = deal_ref(self._picked_deal)
             else:
                 found, _ = resolve_deal(deal_text, self.deals)
                 deal = deal_ref(found) if found is not None else deal_text

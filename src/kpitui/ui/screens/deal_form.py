@@ -1,4 +1,5 @@
-"""Move a deal to another stage, or close it won / lost with the amount and the date."""
+"""Move a deal to another stage (picked from the pipeline's list: Enter on a stage saves), or close it won / lost
+with the amount and the date."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.suggester import SuggestFromList
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from kpitui.domain.records import DealRecord
 from kpitui.domain.text import clean_text
@@ -22,7 +23,7 @@ from kpitui.ui.show import plain, problem
 
 Mode = Literal["move", "won", "lost"]
 TITLES = {"move": "Move deal", "won": "Mark deal won", "lost": "Mark deal lost"}
-FIELD_WIDGETS = {"stage": "stage", "amount": "amount", "closed_on": "closed-on"}
+FIELD_WIDGETS = {"stage": "stage-list", "amount": "amount", "closed_on": "closed-on"}
 
 
 class DealForm(FormScreen[DealRecord | None]):
@@ -40,11 +41,12 @@ class DealForm(FormScreen[DealRecord | None]):
         problem: str
 
     def __init__(self, svc: Kpitui, deal: DealRecord, mode: Mode, stages: list[str]) -> None:
+        """`stages`: the pipeline's open stages in order (the deal's own is added when the pipeline lacks it)."""
         super().__init__(classes="form-screen")
         self.svc = svc
         self.deal = deal
         self.mode = mode
-        self.stages = stages
+        self.stages = stages if deal.stage in stages else [*stages, deal.stage]
         self.saving = False
 
     def compose(self) -> ComposeResult:
@@ -53,11 +55,13 @@ class DealForm(FormScreen[DealRecord | None]):
             form.border_title = TITLES[self.mode]
             form.border_subtitle = "Enter save · Esc cancel"
             yield Static(Content(plain(deal.label)), id="deal-form-deal", markup=False)
-            with Horizontal(classes="field"):
+            with Horizontal(classes="field -tall" if self.mode == "move" else "field"):
                 yield Label("Stage", classes="field-label")
                 if self.mode == "move":
-                    yield Input(plain(deal.stage), id="stage", select_on_focus=True,
-                                suggester=SuggestFromList([plain(s) for s in self.stages], case_sensitive=False))
+                    stages = OptionList(*(Option(Content(plain(s)), id=str(i)) for i, s in enumerate(self.stages)),
+                                        id="stage-list", compact=True)
+                    stages.highlighted = self.stages.index(deal.stage)
+                    yield stages
                 else:
                     yield Static(Content.styled(self.mode, "bold"), id="stage-fixed")
             if self.mode != "move":
@@ -69,6 +73,10 @@ class DealForm(FormScreen[DealRecord | None]):
                     yield Label("Closed on", classes="field-label")
                     yield Input(self.svc.today().isoformat(), id="closed-on", placeholder="YYYY-MM-DD",
                                 classes="short")
+            if self.mode == "lost":
+                with Horizontal(classes="field"):
+                    yield Label("Reason", classes="field-label")
+                    yield Input(id="reason", placeholder="optional: why it was lost", max_length=500)
             yield Static(id="form-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save ⏎", id="save", variant="primary", compact=True)
@@ -80,26 +88,34 @@ class DealForm(FormScreen[DealRecord | None]):
         if self.app.is_headless:
             for field in fields:
                 field.cursor_blink = False
-        if fields:
+        if self.mode == "move":
+            self.query_one("#stage-list", OptionList).focus()
+        elif fields:
             fields[0].focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.save()
 
     def save(self, again: bool = False) -> None:
         """A deal form has no "again"."""
         if self.saving:
             return
         if self.mode == "move":
-            stage, amount, closed_on = self.query_one("#stage", Input).value, None, None
+            picked = self.query_one("#stage-list", OptionList).highlighted
+            stage, amount, closed_on = self.stages[picked or 0], None, None
         else:
             stage = self.mode
             amount = self.query_one("#amount", Input).value.strip() or None
             closed_on = self.query_one("#closed-on", Input).value.strip() or None
+        reason = self.query_one("#reason", Input).value if self.mode == "lost" else None
         self.saving = True
-        self.write(stage, amount, closed_on)
+        self.write(stage, amount, closed_on, reason)
 
     @work(thread=True, exclusive=True, group="deal-save", exit_on_error=False)
-    def write(self, stage: str, amount: str | None, closed_on: str | None) -> None:
+    def write(self, stage: str, amount: str | None, closed_on: str | None, reason: str | None) -> None:
         try:
-            deal = self.svc.move_deal(self.deal.id, stage, amount=amount, closed_on=closed_on)
+            deal = self.svc.move_deal(self.deal.id, stage, amount=amount, closed_on=closed_on, reason=reason)
         except Exception as exc:  # shown in the form, which stays open
             self.post_message(self.Failed(problem(exc)))
             return

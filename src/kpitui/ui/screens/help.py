@@ -14,16 +14,19 @@ def sections() -> list[tuple[str, list[Binding]]]:
     from kpitui.ui.app import KpituiApp
     from kpitui.ui.screens.activities import ActivityList
     from kpitui.ui.screens.activity_form import ActivityForm
+    from kpitui.ui.screens.columns import ColumnChooser
     from kpitui.ui.screens.deal_form import DealForm
     from kpitui.ui.screens.deals import MyDeals
     from kpitui.ui.screens.go_to import GoTo
     from kpitui.ui.screens.home import RepHome
     from kpitui.ui.screens.leaderboard import ManagerHome
+    from kpitui.ui.screens.new_deal import NewDealForm
     from kpitui.ui.screens.picker import RepPicker
     from kpitui.ui.screens.rep_detail import RepDetail
     from kpitui.ui.screens.standup import Standup
     from kpitui.ui.screens.target_history import TargetHistory
     from kpitui.ui.screens.targets import TargetInput, TargetsEditor
+    from kpitui.ui.screens.team_funnel import TeamFunnel
 
     def bindings(owner: type) -> list[Binding]:
         return [b for b in owner.BINDINGS if isinstance(b, Binding)]
@@ -33,9 +36,11 @@ def sections() -> list[tuple[str, list[Binding]]]:
                   Binding("ctrl+q", "quit", "Quit")]
     return [("Everywhere", everywhere), ("Home", bindings(RepHome)), ("Log / edit activity", bindings(ActivityForm)),
             ("Activities (l)", bindings(ActivityList)), ("My deals (D)", bindings(MyDeals)),
-            ("Move / close a deal", bindings(DealForm)), ("Go to (g)", bindings(GoTo)),
+            ("Move / close a deal", bindings(DealForm)), ("New deal (n)", bindings(NewDealForm)),
+            ("Go to (g)", bindings(GoTo)),
             ("Who are you?", bindings(RepPicker)),
-            ("Leaderboard (managers)", bindings(ManagerHome)), ("Rep drill-down", bindings(RepDetail)),
+            ("Leaderboard (managers)", bindings(ManagerHome)), ("Leaderboard columns (c)", bindings(ColumnChooser)),
+            ("Team funnel (Enter on Σ)", bindings(TeamFunnel)), ("Rep drill-down", bindings(RepDetail)),
             ("Targets (e)", bindings(TargetsEditor)), ("Edit a target", bindings(TargetInput)),
             ("Target history (h)", bindings(TargetHistory)), ("Standup (S)", bindings(Standup))]
 

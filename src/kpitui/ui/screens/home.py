@@ -27,6 +27,7 @@ from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_table import KpiTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
+from kpitui.ui.widgets.open_actions import OpenActions
 
 RECENT = 50
 
@@ -38,6 +39,7 @@ class RepHome(Screen[None]):
         Binding("k", "toggle_kpis", "All KPIs", id="home.kpis", tooltip="every KPI as a table"),
         Binding("l", "app.go('activities')", "Activities", id="go.activities"),
         Binding("D", "app.go('deals')", "Deals", key_display="D", id="go.deals"),
+        Binding("n", "app.new_deal", "New deal", id="deal.new", tooltip="a new opportunity (counts in new_opps)"),
         Binding("g", "app.go_menu", "Go to", id="go.menu"),
         Binding("r", "reload", "Refresh", show=False, id="home.reload"),
         Binding("q", "app.quit", "Quit", id="app.quit"),
@@ -64,6 +66,7 @@ class RepHome(Screen[None]):
         yield RepBanner(id="banner")
         with Vertical(id="home-body"):
             yield Horizontal(id="tiles")
+            yield OpenActions(self.svc, id="open-actions")
             with ContentSwitcher(initial="overview", id="home-switcher"):
                 with Horizontal(id="overview"):
                     with Vertical(id="funnel-panel", classes="panel") as funnel_panel:

@@ -1,5 +1,6 @@
 """One rep, as a manager coaches them: scorecard tiles, the funnel beside the team median (table, chart and the
-diagnosis in plain words), the weekly trend of a KPI with its target line, activities and deals.
+diagnosis in plain words), the weekly trend of a KPI with its target line, activities, deals and 1:1 notes
+(`o`; there `a` writes a note, `A` an action item, `x` ticks one off).
 
 ←/→ (n/p) step to the next rep in leaderboard order without leaving; Esc goes back with that rep selected."""
 
@@ -21,8 +22,9 @@ from textual.worker import get_current_worker
 from kpitui.domain.formatting import MISSING, format_kpi, format_ratio
 from kpitui.domain.kpis import KPIS
 from kpitui.domain.periods import Period
-from kpitui.domain.records import ActivityRecord, DealRecord
+from kpitui.domain.records import ActivityRecord
 from kpitui.domain.reports import FunnelReport, Scorecard, Trend
+from kpitui.domain.standup import DealBrief
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
@@ -33,6 +35,7 @@ from kpitui.ui.widgets.breadcrumb import Breadcrumb
 from kpitui.ui.widgets.funnel_chart import FunnelChart, legend
 from kpitui.ui.widgets.funnel_table import FunnelTable
 from kpitui.ui.widgets.kpi_tile import show_tiles
+from kpitui.ui.widgets.notes_panel import NotesPanel
 from kpitui.ui.widgets.trend_chart import TrendChart
 
 TREND_KEYS = ("conversations", "meetings", "new_opps", "revenue", "calls", "proposals", "won_deals", "win_rate",
@@ -50,8 +53,10 @@ def diagnosis_content(funnel: FunnelReport) -> Content:
 
 
 class DealTable(DataTable[Text]):
-    COLUMNS = (("Deal", "deal", 10), ("Account", "account", 18), ("Stage", "stage", 11), ("Amount", "amount", 9),
-               ("Created", "created", 10), ("Closed", "closed", 10))
+    """Open deals first, the stalled ones (no activity for 14 days) on top and marked; then the closed ones."""
+
+    COLUMNS = (("Deal", "deal", 10), ("Account", "account", 16), ("Quiet", "quiet", 11), ("Stage", "stage", 11),
+               ("Amount", "amount", 9), ("Created", "created", 10), ("Closed", "closed", 10))
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
@@ -60,12 +65,15 @@ class DealTable(DataTable[Text]):
         for label, key, width in self.COLUMNS:
             self.add_column(label, key=key, width=width)
 
-    def show(self, deals: list[DealRecord]) -> None:
+    def show(self, deals: list[DealBrief]) -> None:
         self.clear()
-        for deal in deals:
+        for item in deals:
+            deal = item.deal
             stage_style = {"won": "green", "lost": "red"}.get(deal.outcome, "")
-            self.add_row(user_text(deal.external_id or f"#{deal.id}", limit=10), user_text(deal.account, limit=18),
-                         user_text(deal.stage, style=stage_style, limit=11),
+            quiet = (Text(f"{item.quiet_days}d stalled", style="bold red") if item.stalled
+                     else Text(f"{item.quiet_days}d") if item.is_open else Text(MISSING, style="dim"))
+            self.add_row(user_text(deal.external_id or f"#{deal.id}", limit=10), user_text(deal.account, limit=16),
+                         quiet, user_text(deal.stage, style=stage_style, limit=11),
                          Text(format_kpi("revenue", deal.amount, compact=True), justify="right"),
                          Text(deal.created_on.isoformat()),
                          Text(deal.closed_on.isoformat() if deal.closed_on else MISSING), key=str(deal.id))
@@ -81,6 +89,11 @@ class RepDetail(Screen[int | None]):
         Binding("v", "tab('trend')", "Trend", show=False, id="detail.tab_trend"),
         Binding("l", "tab('activities')", "Activities", id="detail.tab_activities"),
         Binding("d", "tab('deals')", "Deals", id="detail.tab_deals"),
+        Binding("o", "tab('notes')", "1:1 notes", id="detail.tab_notes", tooltip="notes and action items"),
+        Binding("a", "add_note(False)", "Note", id="detail.note_add", tooltip="write a 1:1 note"),
+        Binding("A", "add_note(True)", "Action", key_display="A", id="detail.action_add",
+                tooltip="an action item, with a due date"),
+        Binding("x", "note_done", "Done", id="detail.note_done", tooltip="mark the action item done"),
         Binding("r", "reload", "Refresh", show=False, id="detail.reload"),
     ]
 
@@ -93,7 +106,7 @@ class RepDetail(Screen[int | None]):
         funnel: FunnelReport
         trend: Trend
         activities: list[ActivityRecord]
-        deals: list[DealRecord]
+        deals: list[DealBrief]
 
     @dataclass
     class Failed(Message):
@@ -133,6 +146,8 @@ class RepDetail(Screen[int | None]):
                     yield ActivityTable(compact=True, id="detail-activities")
                 with TabPane("Deals", id="deals"):
                     yield DealTable(id="detail-deals")
+                with TabPane("1:1 notes", id="notes"):
+                    yield NotesPanel(self.svc, id="detail-notes")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -150,6 +165,7 @@ class RepDetail(Screen[int | None]):
         if period is not None:
             self.add_class("-loading")
             self.load(self.rep, period, self.trend_key)
+            self.query_one(NotesPanel).show_rep(self.rep.rep_id, self.rep.ref)
 
     @work(thread=True, exclusive=True, group="rep-detail", exit_on_error=False)
     def load(self, rep: RepRef, period: Period, key: str) -> None:
@@ -158,7 +174,7 @@ class RepDetail(Screen[int | None]):
             card, funnel = self.svc.drilldown(period, rep.ref)
             trend = self.svc.trend(key, rep=rep.ref, weeks=WEEKS, until=period)
             activities = self.svc.activities(rep=rep.ref, period=period, limit=RECENT)
-            deals = self.svc.deals(rep=rep.ref, limit=200)
+            deals = self.svc.deals_by_attention(rep=rep.ref)
         except Exception as exc:  # shown, never a dead worker
             self.post_message(self.Failed(rep.rep_id, problem(exc)))
             return
@@ -218,6 +234,26 @@ class RepDetail(Screen[int | None]):
 
     def action_tab(self, pane: str) -> None:
         self.query_one(TabbedContent).active = pane
+
+    # -- 1:1 notes: a/A/x act in the notes tab only (and show in the footer there) --------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_note", "note_done"):
+            tabs = self.query(TabbedContent)
+            return bool(tabs) and tabs.first().active == "notes"
+        return True
+
+    def on_tabbed_content_tab_activated(self, _event: TabbedContent.TabActivated) -> None:
+        self.refresh_bindings()
+
+    def action_add_note(self, action: bool) -> None:
+        from kpitui.ui.screens.note_form import NoteForm
+
+        panel = self.query_one(NotesPanel)
+        self.app.push_screen(NoteForm(self.svc, self.rep.ref, self.rep.name, action=action),
+                             lambda note: panel.reload(select=note.id) if note is not None else None)
+
+    def action_note_done(self) -> None:
+        self.query_one(NotesPanel).tick_selected()
 
     def action_back(self) -> None:
         self.dismiss(self.rep.rep_id)

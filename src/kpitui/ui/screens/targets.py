@@ -1,9 +1,9 @@
 """The targets editor: the team default row on top, then one row per rep, a column per KPI, for the period in
 view (its kind: week, month, quarter). Enter edits a cell (a small input; the service validates and its message
 is shown inline, nothing saved), `x` clears it, `c` copies the previous period's targets where none are set,
-`h` shows who changed what. Where nothing is set, the target derived by working days from a longer period (the
-cascade, domain/targets.py) shows dim with "≈"; the line under the grid says where the cell's value comes from;
-typing a value over it sets it."""
+`h` shows who changed what, `g` previews suggested targets (target_suggestions.py). Where nothing is set, the
+target derived by working days from a longer period (the cascade, domain/targets.py) shows dim with "≈"; the
+line under the grid says where the cell's value comes from; typing a value over it sets it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kpitui.domain.formatting import MISSING, format_kpi
@@ -28,6 +28,7 @@ from kpitui.domain.reports import TargetSheet
 from kpitui.domain.text import clean_text
 from kpitui.services import Kpitui
 from kpitui.ui.keys import QUIET_PERIOD_BINDINGS
+from kpitui.ui.screens.target_suggestions import SUGGESTED, SuggestionPreview
 from kpitui.ui.show import plain, problem, user_text
 from kpitui.ui.widgets.breadcrumb import Breadcrumb
 
@@ -60,8 +61,9 @@ def editable(value: Decimal | None) -> str:
     return text
 
 
-class TargetInput(ModalScreen[bool]):
-    """One cell: Enter saves (empty removes), Esc cancels; a refusal or a bad value is shown here, nothing saved."""
+class TargetInput(ModalScreen[str | None]):
+    """One cell: Enter saves (empty removes), Esc cancels; a refusal or a bad value is shown here, nothing saved.
+    Dismissed with what was done, in words ("Target saved", "Target cleared"), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="target.cancel")]
 
@@ -127,10 +129,10 @@ class TargetInput(ModalScreen[bool]):
 
     def on_target_input_saved(self, message: Saved) -> None:
         self.app.data_changed.publish("targets")  # type: ignore[attr-defined]
-        self.dismiss(True)
+        self.dismiss("Target saved" if message.value.strip() else "Target cleared")
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
 
 class TargetGrid(DataTable[Text]):
@@ -143,7 +145,9 @@ class TargetGrid(DataTable[Text]):
             self.add_column(Text(SHORT.get(key, KPIS[key].label)[:CELL_WIDTH], justify="right"), key=key,
                             width=CELL_WIDTH)
 
-    def show(self, sheet: TargetSheet) -> None:
+    def show(self, sheet: TargetSheet, suggested: dict[tuple[int, str], Decimal] | None = None) -> None:
+        """The sheet; with `suggested` ((rep id, KPI) -> value), those cells show the suggestion, marked."""
+        suggested = suggested or {}
         where = self.cursor_coordinate
         self.clear()
         team_cells = []
@@ -155,6 +159,9 @@ class TargetGrid(DataTable[Text]):
         for rep_id, name in sheet.reps:
             cells = [self._cell(key, sheet.effective(rep_id, key), "bold" if sheet.is_own(rep_id, key) else "dim",
                                 (sheet.source(rep_id, key) or "").startswith("derived:"))
+                     if (rep_id, key) not in suggested else
+                     Text(SUGGESTED + format_kpi(key, suggested[(rep_id, key)], compact=True),
+                          style="bold italic cyan", justify="right")
                      for key in TARGET_KPIS]
             self.add_row(user_text(name, limit=WHO_WIDTH), *cells, key=str(rep_id))
         if where.row < self.row_count:
@@ -169,15 +176,16 @@ class TargetGrid(DataTable[Text]):
         return Text(format_kpi(key, value, compact=True), style=style, justify="right")
 
 
-class TargetsEditor(Screen[None]):
+class TargetsEditor(SuggestionPreview):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="targets.back"),
+        Binding("escape", "back", "Back", id="targets.back", tooltip="back (from a preview: end it)"),
         Binding("enter", "edit", "Edit", id="targets.edit", tooltip="the cell under the cursor"),
         Binding("x,delete", "clear", "Clear", key_display="x", id="targets.clear",
                 tooltip="remove the cell's target (a rep falls back to the team default)"),
         Binding("c", "copy_forward", "Copy prev.", id="targets.copy",
                 tooltip="copy the previous period's targets where this one has none"),
         Binding("h", "history", "History", id="targets.history", tooltip="who changed which target, when"),
+        *SuggestionPreview.SUGGEST_BINDINGS,
         *QUIET_PERIOD_BINDINGS,
         Binding("r", "reload", "Refresh", show=False, id="targets.reload"),
     ]
@@ -241,8 +249,9 @@ class TargetsEditor(Screen[None]):
         if message.period != self.app.period:  # type: ignore[attr-defined]
             return
         self.sheet, self.people = message.sheet, message.people
-        self.query_one(TargetGrid).show(message.sheet)
+        self.query_one(TargetGrid).show(message.sheet, self.suggested())
         self._note()
+        self.refresh_bindings()
 
     @on(DataTable.CellHighlighted, "#target-grid")
     def _note(self, _event: DataTable.CellHighlighted | None = None) -> None:
@@ -261,7 +270,8 @@ class TargetsEditor(Screen[None]):
         shown = MISSING if value is None else format_kpi(key, value)
         mark = DERIVED if source is not None and source.startswith("derived:") else ""
         note.update(Content.assemble((plain(who), "bold"), f" × {KPIS[key].label}: ", (mark + shown, "bold"),
-                                     (f"  {source_words(source)}", "$text-muted")))
+                                     (f"  {source_words(source)}", "$text-muted"),
+                                     self.suggestion_note(rep_id, key)))
 
     def on_targets_editor_failed(self, message: Failed) -> None:
         self.notify(clean_text(message.problem), severity="error", markup=False)
@@ -308,7 +318,7 @@ class TargetsEditor(Screen[None]):
                                team=sheet.team, current=own,
                                fallback=sheet.effective(rep_id, key) if own is None else sheet.defaults.get(key),
                                fallback_source=sheet.source(rep_id, key) if own is None else None)
-        self.app.push_screen(form, lambda saved: self.notify("Target saved") if saved else None)
+        self.app.push_screen(form, lambda done: self.notify(done) if done else None)
 
     def action_clear(self) -> None:
         cell = self._cell()
@@ -316,6 +326,10 @@ class TargetsEditor(Screen[None]):
             self.app.bell()
             return
         rep_id, key = cell
+        own = self.sheet.defaults if rep_id is None else self.sheet.own.get(rep_id, {})
+        if key not in own:  # nothing set here (a derived or default value shows): nothing to clear
+            self.notify("No target set in this cell to clear", severity="warning")
+            return
         self.write_clear(self.sheet, rep_id, key)
 
     @work(thread=True, exclusive=True, group="targets-write", exit_on_error=False)
@@ -329,6 +343,7 @@ class TargetsEditor(Screen[None]):
             self.post_message(self.Failed(problem(exc)))
             return
         self.app.call_from_thread(self.app.data_changed.publish, "targets")  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.notify, "Target cleared")
 
     def action_copy_forward(self) -> None:
         period = self.app.period  # type: ignore[attr-defined]
@@ -352,6 +367,12 @@ class TargetsEditor(Screen[None]):
             self.app.data_changed.publish("targets")  # type: ignore[attr-defined]
         else:
             self.notify(f"Nothing to copy: {source} has no targets this period lacks", severity="warning")
+
+    def action_back(self) -> None:
+        if self.preview is not None:
+            self.end_preview()
+        else:
+            self.app.pop_screen()
 
     def action_history(self) -> None:
         from kpitui.ui.screens.target_history import TargetHistory

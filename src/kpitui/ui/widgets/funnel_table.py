@@ -24,9 +24,10 @@ def _median(value: float | int | None) -> str:
 class FunnelTable(Widget):
     report: reactive[FunnelReport | None] = reactive(None)
 
-    def __init__(self, *, mine: str = "You", id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, mine: str = "You", median: str = "Team", id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.mine = mine
+        self.median = median
 
     def render(self) -> Table | Text:
         report = self.report
@@ -41,7 +42,7 @@ class FunnelTable(Widget):
         if bars:
             table.add_column("", no_wrap=True, ratio=1)
         table.add_column("→", justify="right", no_wrap=True)
-        table.add_column("Team", justify="right", no_wrap=True)
+        table.add_column(self.median, justify="right", no_wrap=True)
         table.add_column("→ ", justify="right", no_wrap=True)
         top = max((float(s.value or 0) for s in report.steps), default=0.0) or 1.0
         bar_cells = max(width - 46, 4)
