@@ -105,6 +105,8 @@ class KpituiApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "open" or event.state != WorkerState.SUCCESS:
             return
+        if self.quitting or self._exit or self._closing or self._closed:  # no home for an app on its way out
+            return
         if event.worker.result is None:
             self.exit()
         else:
@@ -114,8 +116,6 @@ class KpituiApp(App[None]):
         self.base_service = service
         self.svc = service if service.actor is not None else None
         self.sign_in_problem = sign_in_problem
-        if self.quitting:
-            return
         self._start(replace=True)
 
     def _start(self, replace: bool = False) -> None:
