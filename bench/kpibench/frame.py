@@ -70,8 +70,9 @@ async def main():
             res["screen"] = type(app.screen).__name__
 try:
     asyncio.run(main())
-except Exception as exc:
-    res["error"] = f"the app failed: {type(exc).__name__}: {exc}"
+except Exception as exc:  # after the figure was taken (leaving while the home still loads): kept, and noted
+    done_at = "data_s" if mode == "data" else "paint_s"
+    res["teardown_error" if done_at in res else "error"] = f"the app failed: {type(exc).__name__}: {exc}"
 done()
 '''
 
@@ -113,7 +114,7 @@ def _one(args: argparse.Namespace, script: str, db: Path, actor: str, mode: str)
     if "wall_at_paint" not in res:
         return {"error": "no frame was painted"}
     res["total_s"] = res["wall_at_paint"] - start  # the first frame
-    res["ready_s"] = res["wall_at_frame"] - start  # run_test's start-up and a pause: the app idle
+    res["ready_s"] = res.get("wall_at_frame", res["wall_at_paint"]) - start  # run_test start-up + a pause
     res["interpreter_start_s"] = res["wall_at_top"] - start
     if mode == "data":
         res["total_data_s"] = res["wall_at_data"] - start
@@ -130,7 +131,8 @@ def _figure(samples: list[dict[str, Any]], mode: str) -> dict[str, Any]:
         "interpreter_start_ms": ms(statistics.median(s["interpreter_start_s"] for s in samples)),
         "screen": samples[-1].get("screen" if mode == "data" else "paint_screen"),
         "peak_rss_mb": max(s.get("peak_rss_mb", 0) for s in samples),
-        "database_stack_at_frame": any(s.get("database_stack_at_paint") for s in samples)})
+        "database_stack_at_frame": any(s.get("database_stack_at_paint") for s in samples),
+        "teardown_errors": sorted({s["teardown_error"] for s in samples if "teardown_error" in s})})
     return fig
 
 
