@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, text
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from kpitui.domain.errors import InvalidInput
+from kpitui.store import tables
 from kpitui.store.db import Database
 from kpitui.store.exporter import write_csv
 from kpitui.store.import_report import ImportFailed, ImportReport, RowError
@@ -50,7 +51,7 @@ def run(db: Database, kind: str, path: Path, **options: object) -> ImportReport:
 def counts(db: Database) -> dict[str, int]:
     with db.read() as s:
         return {name: s.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in SQLModel.metadata.tables.items()}
+                for name, table in tables.metadata.tables.items()}
 
 
 def all_rows(db: Database, model: type) -> list:

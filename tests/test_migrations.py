@@ -9,11 +9,11 @@ from pathlib import Path
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 
 from kpitui.services import Kpitui
 from kpitui.store.db import Database
 from kpitui.store.schema import HEAD, _alembic_config, current_revision, ensure_schema
+from kpitui.store.tables import metadata
 
 FIRST_SCHEMA_ROWS = """
 INSERT INTO team (id, name) VALUES (1, 'North'), (2, 'South');
@@ -77,7 +77,7 @@ def test_a_new_database_takes_no_backup(tmp_path: Path) -> None:
 
 def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
 def test_external_ids_arrive_on_every_activity_and_score_and_leave_without_a_row_lost(tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--profile", action="store_true", help="cProfile one leaderboard and one drill-down "
                                                            "(text files beside the JSON)")
     ap.add_argument("--skip-ui", action="store_true", help="skip the first-frame measurement")
+    ap.add_argument("--startup-only", action="store_true", help="only the start-up figures: whole `kpitui` "
+                    "processes and the app's first frames beside their floors (any --db, e.g. the demo's)")
     ap.add_argument("--src", default=None, help="import kpitui from this directory (e.g. a `git archive` of another "
                                                 "commit's src/) instead of the installed one")
     ap.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
@@ -55,6 +57,9 @@ def main(started: float) -> int:
         result = WORKERS[args.worker](args)
         Path(args.worker_out).write_text(json.dumps(result, default=str))
         return 0
-    from kpibench.parent import main_parent  # the parent's modules: not for the workers to import
+    from kpibench.parent import main_parent, main_startup  # the parent's modules: not for the workers
+
+    if args.startup_only:
+        return main_startup(args)
 
     return main_parent(args)

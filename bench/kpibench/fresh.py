@@ -1,4 +1,5 @@
-"""Workers that need a fresh process: first call, peak memory, logging an activity (on a copy)."""
+"""Workers that need a fresh process: first call, peak memory, logging an activity (on a copy); and the start-up
+figures (whole `kpitui` processes beside their floors, with an import-time profile of each)."""
 
 import argparse
 import json
@@ -114,3 +115,146 @@ def log_command(db: Path, email: str, runs: int) -> list[float]:
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=os.environ)
         samples.append(time.perf_counter() - t)
     return samples[1:]
+
+
+# =============================================================================================================
+# Start-up: whole processes beside their floors (DESIGN.md section 8), run from the parent
+# =============================================================================================================
+
+STARTUP_BUDGET = {"startup_log": 1.5, "startup_help": 1.2}  # x the floor, measured in the same run
+MINIMAL_CLICK = """
+import click
+
+@click.group()
+@click.option("--db", default=None, help="A database.")
+def main(db):
+    \"\"\"A minimal click program: a group with one option and a command.\"\"\"
+
+@main.command()
+def hello():
+    \"\"\"Say hello.\"\"\"
+    click.echo("hello")
+
+main()
+"""
+WATCHED = ("textual", "plotext", "alembic", "sqlmodel", "pydantic", "rich", "sqlalchemy.orm", "sqlalchemy",
+           "kpitui.services")  # whether each command imported these is reported beside its profile
+
+
+def timed_processes(commands: dict[str, list[str]], runs: int, env: dict[str, str],
+                    setup: Any = None) -> dict[str, dict[str, list[float]]]:
+    """Each command `runs` times after one warm-up, interleaved round by round (so load on this shared machine
+    hits every figure alike): wall time of the whole process, and its CPU time (user + system, from
+    RUSAGE_CHILDREN), which a busy machine disturbs far less."""
+    out: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": []} for k in commands}
+    for i in range(runs + 1):
+        for name, cmd in commands.items():
+            if setup is not None:
+                setup(name)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode != 0:
+                raise RuntimeError(f"{name} failed (exit {done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+            if i:
+                out[name]["wall"].append(wall)
+                out[name]["cpu"].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return out
+
+
+def import_profile(cmd: list[str], env: dict[str, str], top: int = 12) -> dict[str, Any]:
+    """`python -X importtime` of one run: the total, the heaviest packages by their own time, the modules with
+    the largest cumulative time (who pulled what in), and which of WATCHED were imported at all."""
+    done = subprocess.run([cmd[0], "-X", "importtime", *cmd[1:]], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, env=env, text=True)
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        parts = line[len("import time:"):].split("|")
+        own_us, cum_us, module = int(parts[0]), int(parts[1]), parts[2]
+        rows.append((own_us, cum_us, len(module) - len(module.lstrip()), module.strip()))
+    by_package: dict[str, int] = {}
+    for own_us, _cum, _depth, module in rows:
+        head = ".".join(module.split(".")[:2]) if module.startswith("kpitui") else module.split(".")[0]
+        by_package[head] = by_package.get(head, 0) + own_us
+    names = {m for *_, m in rows}
+    roots = sorted((r for r in rows if r[2] <= 3), key=lambda r: -r[1])[:top]
+    heaviest = sorted(by_package.items(), key=lambda kv: -kv[1])[:top]
+    return {"total_ms": round(sum(r[0] for r in rows) / 1000, 1), "modules": len(rows),
+            "top_packages_ms": {k: round(v / 1000, 1) for k, v in heaviest},
+            "top_cumulative_ms": {m: round(c / 1000, 1) for _o, c, _d, m in roots},
+            "imported": {w: any(n == w or n.startswith(w + ".") for n in names) for w in WATCHED}}
+
+
+def startup_figures(args: argparse.Namespace, db: Path, email: str, env: dict[str, str]) -> dict[str, Any]:
+    """`kpitui log`, `kpitui scorecard` and `kpitui --help` as whole processes (`python -m kpitui.cli`), each
+    beside the floor DESIGN.md names: a bare `import sqlalchemy, sqlite3` process, a minimal click program.
+    The log runs on a copy of the database (deleted afterwards). Ratios are of medians (and of minimums, the
+    steadier figure on a loaded machine)."""
+    py = sys.executable
+    scratch = Path(tempfile.mkdtemp(prefix="kpitui-bench-startup-", dir=str(db.parent)))
+    copy = scratch / "startup.db"
+    click_script = scratch / "minimal_click.py"
+    click_script.write_text(MINIMAL_CLICK)
+    try:
+        copy_database(db, copy)
+        commands = {
+            "floor_sqlalchemy": [py, "-c", "import sqlalchemy, sqlite3"],
+            "floor_click": [py, str(click_script), "--help"],
+            "startup_log": [py, "-m", "kpitui.cli", "--db", str(copy), "log", "call", "--rep", email, "--outcome",
+                            "connected", "--at", "today 09:00"],
+            "startup_scorecard": [py, "-m", "kpitui.cli", "--db", str(db), "scorecard", "--rep", email, "--period",
+                                  args.period],
+            "startup_help": [py, "-m", "kpitui.cli", "--help"],
+        }
+        samples = timed_processes(commands, args.runs, env)
+        profiles = {name: import_profile(cmd, env) for name, cmd in commands.items()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    floors = {"startup_log": "floor_sqlalchemy", "startup_scorecard": "floor_sqlalchemy",
+              "startup_help": "floor_click"}
+    figures: dict[str, Any] = {}
+    for name, floor in floors.items():
+        fig = summary(samples[name]["wall"])
+        fig["floor"] = summary(samples[floor]["wall"])
+        fig["cpu"] = summary(samples[name]["cpu"])
+        fig["floor_cpu"] = summary(samples[floor]["cpu"])
+        fig["ratio_of_min"] = round(fig["min_ms"] / fig["floor"]["min_ms"], 2)
+        fig["ratio_of_cpu_min"] = round(fig["cpu"]["min_ms"] / fig["floor_cpu"]["min_ms"], 2)
+        fig["floor_name"] = floor
+        fig["ratio_budget"] = STARTUP_BUDGET.get(name)
+        fig["import_profile"] = profiles[name]
+        figures[name] = fig
+    figures["floors"] = {k: {**summary(samples[k]["wall"]), "cpu": summary(samples[k]["cpu"]),
+                             "import_profile": profiles[k]} for k in ("floor_sqlalchemy", "floor_click")}
+    return figures
+
+
+def print_startup(console: Any, startup: dict[str, Any], frames: dict[str, Any]) -> None:
+    """Start-up beside its floors, and where each command's import time goes."""
+    from rich.table import Table
+
+    table = Table(title="start-up: whole processes and first frames, beside their floors (same run)")
+    for col in ("figure", "median", "min", "cpu min", "floor", "floor min", "x floor (median)", "x floor (min)",
+                "budget"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    rows = [(k, v) for k, v in startup.items() if k != "floors"] + [(k, v) for k, v in frames.items() if "na" not in v]
+    for name, fig in rows:
+        floor = fig["floor"]
+        table.add_row(fig.get("name", name), f"{fig['median_ms']:.0f} ms", f"{fig['min_ms']:.0f} ms",
+                      f"{fig['cpu']['min_ms']:.0f} ms" if "cpu" in fig else "—",
+                      f"{floor['median_ms']:.0f} ms", f"{floor['min_ms']:.0f} ms",
+                      f"{fig['median_ms'] / floor['median_ms']:.2f}x", f"{fig['min_ms'] / floor['min_ms']:.2f}x",
+                      "—" if fig.get("ratio_budget") is None else f"≤ {fig['ratio_budget']:.1f}x")
+    console.print(table)
+    profiles = [(k, v["import_profile"]) for k, v in startup.items() if k != "floors"]
+    profiles += [(k, v["import_profile"]) for k, v in startup.get("floors", {}).items()]
+    for name, prof in profiles:
+        heavy = [w for w, yes in prof["imported"].items() if yes]
+        console.print(f"[bold]{name}[/]: imports {prof['total_ms']:.0f} ms in {prof['modules']} modules; "
+                      f"imported: {', '.join(heavy) or 'none of ' + ', '.join(WATCHED)}", highlight=False)
+        console.print("  own time by package: " + ", ".join(f"{k} {v:.0f}" for k, v in prof["top_packages_ms"].items()),
+                      highlight=False, markup=False)

@@ -134,15 +134,20 @@ CONFIG_KEYS = {"workdays": str, "holidays": list, "holidays_file": str, "leaderb
 
 
 def load_config() -> dict[str, Any]:
-    """The config file's settings (an absent file is no settings); a broken one is an error naming it."""
-    import tomllib
-
+    """The config file's settings (an absent file is no settings); a broken one is an error naming it. tomllib
+    is imported only when there is a file to read: every command asks, most people have none."""
     path = config_path()
     try:
-        with path.open("rb") as handle:
-            config = tomllib.load(handle)
+        handle = path.open("rb")
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+    import tomllib
+
+    try:
+        with handle:
+            config = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {path}: {exc}") from None
     for key, value in config.items():

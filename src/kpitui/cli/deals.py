@@ -4,12 +4,15 @@ them. A deal is named by its id, external id, name or account (when one deal has
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from kpitui.cli.base import FORMAT, Context, main
-from kpitui.domain.records import DealRecord
 from kpitui.domain.text import clean_text
+
+if TYPE_CHECKING:  # a type only: `kpitui --help` need not load the domain's records
+    from kpitui.domain.records import DealRecord
 
 
 def _said(verb: str, deal: DealRecord) -> None:

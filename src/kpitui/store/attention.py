@@ -8,17 +8,16 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, func, literal, literal_column, select, union_all
-from sqlalchemy.orm import aliased
 
 from kpitui.domain.alerts import StalledDeal
+from kpitui.store import tables
 from kpitui.store.buckets import Buckets, _bounds, _count_if, _sum_if, _values, shaped
-from kpitui.store.models import Activity, Deal, Rep
 from kpitui.store.queries import KIND_COLUMNS
 
 
 @shaped
 def _last_activity_statement() -> Any:
-    a = Activity.__table__.c
+    a = tables.activity.c
     return (select(a.rep_id, func.max(a.occurred_at).label("last"))
             .where(a.rep_id.in_(_values("rep_ids")), a.occurred_at >= bindparam("since"),
                    a.occurred_at < bindparam("until"))
@@ -36,8 +35,8 @@ def last_activity(session: Connection, rep_ids: Sequence[int], since: datetime,
 
 @shaped
 def _stalled_statement() -> Any:
-    d = Deal.__table__.c
-    a = aliased(Activity.__table__)
+    d = tables.deal.c
+    a = tables.activity.alias()
     last = select(func.max(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()
     recent = select(literal(1)).where(a.c.deal_id == d.id, a.c.occurred_at >= bindparam("quiet_from")).exists()
     return (select(d.id, d.rep_id, d.external_id, d.account, d.name, d.amount_cents, d.created_on,
@@ -71,7 +70,7 @@ def _week_case(column: Any, inner_bounds: int, prefix: str) -> Any:
 def _weekly_statement(inner_bounds: int) -> Any:
     """Counts per (rep, KPI, week) in one statement: activities by kind (and connected calls), deals created,
     deals won and their amounts, stacked with UNION ALL."""
-    a, d = Activity.__table__.c, Deal.__table__.c
+    a, d = tables.activity.c, tables.deal.c
     bucket = literal_column("bucket")
     week = _week_case(a.occurred_at, inner_bounds, "b").label("bucket")
     activities = (select(a.rep_id, a.kind.label("kpi"), week, func.count().label("n"),
@@ -119,7 +118,7 @@ def weekly_values(session: Connection, buckets: Buckets, rep_ids: Sequence[int])
 
 @shaped
 def _first_seen_statement() -> Any:
-    r, a, d = Rep.__table__.c, Activity.__table__.c, Deal.__table__.c
+    r, a, d = tables.rep.c, tables.activity.c, tables.deal.c
     first_activity = select(func.min(a.occurred_at)).where(a.rep_id == r.id).scalar_subquery()
     first_deal = select(func.min(d.created_on)).where(d.rep_id == r.id).scalar_subquery()
     return select(r.id, first_activity.label("activity"), first_deal.label("deal")).where(

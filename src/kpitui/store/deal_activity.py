@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
-from kpitui.store.models import Activity
+from kpitui.store import tables
 from kpitui.store.types import UTCDateTime
 
-_A = Activity.__table__.c
+_A = tables.activity.c
 CHUNK = 500  # bound parameters per statement stay well under SQLite's limit
 
 

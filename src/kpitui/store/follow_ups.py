@@ -7,10 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
-from sqlalchemy.orm import aliased
 
+from kpitui.store import tables
 from kpitui.store.buckets import shaped
-from kpitui.store.models import Activity, Deal
 
 
 @dataclass(frozen=True)
@@ -25,8 +24,8 @@ class QuietDeal:
 
 @shaped
 def _quiet_statement() -> Any:
-    d = Deal.__table__.c
-    a = aliased(Activity.__table__)
+    d = tables.deal.c
+    a = tables.activity.alias()
     recent = (select(a.c.id).where(a.c.deal_id == d.id, a.c.occurred_at >= bindparam("quiet_since"))
               .exists())
     last = select(func.max(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()

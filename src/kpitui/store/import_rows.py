@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from kpitui.domain.inputs import DealIn, ForecastIn, RepIn, TargetIn
 from kpitui.domain.text import clean_text, name_key
+from kpitui.store import tables
 from kpitui.store.import_report import REIMPORTED, _RowProblem, _RowProblems
 from kpitui.store.models import Deal, Forecast, Rep, Target, Team, TeamManager
 
@@ -254,7 +255,7 @@ class _DealsWriter(_Writer):
 
     def finish(self) -> None:
         if self.pending:
-            self.session.execute(insert(Deal.__table__), self.pending)
+            self.session.execute(insert(tables.deal), self.pending)
             self.pending = []
 
 
@@ -265,7 +266,7 @@ class _TargetsWriter(_Writer):
 
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
-        t = Target.__table__.c
+        t = tables.target.c
         self.stored: dict[tuple[Any, ...], int] = {
             (r.rep_id, r.team_id, r.kpi, r.period_kind, r.period_start): r.id
             for r in session.execute(select(t.id, t.rep_id, t.team_id, t.kpi, t.period_kind, t.period_start))}
@@ -279,7 +280,7 @@ class _TargetsWriter(_Writer):
             self.session.execute(update(Target).where(Target.id == self.stored[key]).values(value=item.value))
             self.updated += 1
         else:
-            result = self.session.execute(insert(Target.__table__).values(
+            result = self.session.execute(insert(tables.target).values(
                 rep_id=rep_id, team_id=team_id, kpi=item.kpi, period_kind=item.period.kind,
                 period_start=item.period.start, value=item.value))
             self.stored[key] = result.inserted_primary_key[0]
@@ -293,7 +294,7 @@ class _ForecastsWriter(_Writer):
 
     def __init__(self, session: Session, today: date) -> None:
         super().__init__(session, today)
-        f = Forecast.__table__.c
+        f = tables.forecast.c
         self.stored: dict[tuple[Any, ...], int] = {
             (r.rep_id, r.period_kind, r.period_start): r.id
             for r in session.execute(select(f.id, f.rep_id, f.period_kind, f.period_start))}
@@ -308,7 +309,7 @@ class _ForecastsWriter(_Writer):
             self.session.execute(update(Forecast).where(Forecast.id == self.stored[key]).values(amount_cents=cents))
             self.updated += 1
         else:
-            result = self.session.execute(insert(Forecast.__table__).values(
+            result = self.session.execute(insert(tables.forecast).values(
                 rep_id=rep_id, period_kind=item.period.kind, period_start=item.period.start, amount_cents=cents))
             self.stored[key] = result.inserted_primary_key[0]
             self.created += 1

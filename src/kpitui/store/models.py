@@ -1,7 +1,8 @@
-"""The tables. Money is integer cents; instants are UTC (UTCDateTime); dates are local calendar dates.
+"""ORM classes mapped onto the Core tables of `store/tables.py`, for the code that really wants objects in a
+session: the importer's rep/team rows (created, then changed and flushed as the file goes on) and the tests'
+builder. Nothing on the read or log path imports this module: the ORM costs a fresh process ~70 ms.
 
-Indexes are chosen for the KPI queries in `queries.py`: activity counts range-scan `occurred_at` and read
-rep/kind/outcome from the index alone; deal queries range-scan `closed_on` / `created_on`.
+The columns, types, defaults and indexes are defined once, in `tables.py`; these classes only name them.
 """
 
 from __future__ import annotations
@@ -9,157 +10,128 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Column, Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import DeclarativeBase, Mapped
 
-from kpitui.store.types import DecimalText, UTCDateTime
-
-
-class Team(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
+from kpitui.store import tables
 
 
-class Rep(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, index=True)
-    email: str | None = Field(default=None, max_length=320, unique=True)
-    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
-    role: str = Field(default="rep", max_length=20)
-    active: bool = Field(default=True)
-    db_role: str | None = Field(default=None, max_length=63, unique=True, index=True)  # PostgreSQL login role
+class Base(DeclarativeBase):
+    metadata = tables.metadata
 
 
-class TeamManager(SQLModel, table=True):
-    """Which teams a manager manages (their own team is added on import; more can be linked)."""
-
-    __tablename__ = "team_manager"
-    rep_id: int = Field(foreign_key="rep.id", primary_key=True)
-    team_id: int = Field(foreign_key="team.id", primary_key=True)
+class Team(Base):
+    __table__ = tables.team
+    id: Mapped[int]
+    name: Mapped[str]
 
 
-class Deal(SQLModel, table=True):
-    __table_args__ = (
-        Index("ix_deal_closed", "closed_on", "rep_id", "outcome"),
-        Index("ix_deal_created", "created_on", "rep_id"),
-        Index("ix_deal_rep_created", "rep_id", "created_on"),
-        Index("ix_deal_rep_closed", "rep_id", "closed_on"),
-        Index("ix_deal_account", "account", "outcome", "closed_on"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    external_id: str | None = Field(default=None, max_length=100, unique=True)
-    rep_id: int = Field(foreign_key="rep.id")
-    account: str = Field(default="", max_length=300)
-    name: str = Field(default="", max_length=300)
-    amount_cents: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    stage: str = Field(max_length=100)
-    outcome: str = Field(max_length=10)  # open | won | lost, derived from stage
-    created_on: date
-    closed_on: date | None = Field(default=None)
+class Rep(Base):
+    __table__ = tables.rep
+    id: Mapped[int]
+    name: Mapped[str]
+    email: Mapped[str | None]
+    team_id: Mapped[int | None]
+    role: Mapped[str]
+    active: Mapped[bool]
+    db_role: Mapped[str | None]
 
 
-class Activity(SQLModel, table=True):
-    __table_args__ = (
-        Index("ix_activity_kind_rep_time", "kind", "rep_id", "occurred_at", "outcome"),
-        Index("ix_activity_rep_time", "rep_id", "occurred_at", "kind", "outcome"),
-        Index("ix_activity_deal", "deal_id", "occurred_at"),
-        Index("ix_activity_external_id", "external_id", unique=True),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    rep_id: int = Field(foreign_key="rep.id")
-    kind: str = Field(max_length=30)
-    occurred_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    outcome: str | None = Field(default=None, max_length=30)
-    duration_min: int | None = Field(default=None)
-    deal_id: int | None = Field(default=None, foreign_key="deal.id")
-    note: str = Field(default="", max_length=4000)
-    external_id: str | None = Field(default=None, max_length=100)  # from an import: re-import updates by it
+class TeamManager(Base):
+    __table__ = tables.team_manager
+    rep_id: Mapped[int]
+    team_id: Mapped[int]
 
 
-class Target(SQLModel, table=True):
-    """A rep's own target (rep_id set) or a team default (team_id set) for one KPI and period."""
-
-    __table_args__ = (
-        UniqueConstraint("rep_id", "team_id", "kpi", "period_kind", "period_start", name="uq_target"),
-        Index("ix_target_lookup", "period_kind", "period_start", "kpi"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    rep_id: int | None = Field(default=None, foreign_key="rep.id")
-    team_id: int | None = Field(default=None, foreign_key="team.id")
-    kpi: str = Field(max_length=40)
-    period_kind: str = Field(max_length=10)
-    period_start: date
-    value: Decimal = Field(sa_column=Column(DecimalText(), nullable=False))
+class Deal(Base):
+    __table__ = tables.deal
+    id: Mapped[int]
+    external_id: Mapped[str | None]
+    rep_id: Mapped[int]
+    account: Mapped[str]
+    name: Mapped[str]
+    amount_cents: Mapped[int | None]
+    stage: Mapped[str]
+    outcome: Mapped[str]
+    created_on: Mapped[date]
+    closed_on: Mapped[date | None]
 
 
-class Score(SQLModel, table=True):
-    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),
-                      Index("ix_score_rep_on", "rep_id", "on", "kind", "value"),
-                      Index("ix_score_external_id", "external_id", unique=True))
-    id: int | None = Field(default=None, primary_key=True)
-    rep_id: int = Field(foreign_key="rep.id")
-    kind: str = Field(max_length=20)  # csat | call_review
-    on: date
-    value: int
-    note: str = Field(default="", max_length=4000)
-    external_id: str | None = Field(default=None, max_length=100)  # from an import: re-import updates by it
+class Activity(Base):
+    __table__ = tables.activity
+    id: Mapped[int]
+    rep_id: Mapped[int]
+    kind: Mapped[str]
+    occurred_at: Mapped[datetime]
+    outcome: Mapped[str | None]
+    duration_min: Mapped[int | None]
+    deal_id: Mapped[int | None]
+    note: Mapped[str]
+    external_id: Mapped[str | None]
 
 
-class Forecast(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("rep_id", "period_kind", "period_start", name="uq_forecast"),)
-    id: int | None = Field(default=None, primary_key=True)
-    rep_id: int = Field(foreign_key="rep.id")
-    period_kind: str = Field(max_length=10)
-    period_start: date
-    amount_cents: int = Field(sa_column=Column(BigInteger, nullable=False))
+class Target(Base):
+    __table__ = tables.target
+    id: Mapped[int]
+    rep_id: Mapped[int | None]
+    team_id: Mapped[int | None]
+    kpi: Mapped[str]
+    period_kind: Mapped[str]
+    period_start: Mapped[date]
+    value: Mapped[Decimal]
 
 
-class ChangeLog(SQLModel, table=True):
-    """Who changed what, when, from what to what (activities, deals, targets)."""
-
-    __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    actor_rep_id: int | None = Field(default=None, foreign_key="rep.id")
-    actor: str = Field(max_length=320)  # the name as it was, or "local owner" without --as
-    subject_rep_id: int | None = Field(default=None, foreign_key="rep.id")  # whose activity / deal / target
-    subject_team_id: int | None = Field(default=None, foreign_key="team.id")  # a team default target's team
-    entity: str = Field(max_length=20)  # activity | deal | target
-    entity_id: int
-    action: str = Field(max_length=10)  # create | update | delete | restore
-    before: str | None = Field(default=None)  # JSON
-    after: str | None = Field(default=None)  # JSON
+class Score(Base):
+    __table__ = tables.score
+    id: Mapped[int]
+    rep_id: Mapped[int]
+    kind: Mapped[str]
+    on: Mapped[date]
+    value: Mapped[int]
+    note: Mapped[str]
+    external_id: Mapped[str | None]
 
 
-class ScorecardWeight(SQLModel, table=True):
-    """A team's own scorecard: which KPIs count toward the score, and how much (else the default)."""
-
-    __tablename__ = "scorecard_weight"
-    team_id: int = Field(foreign_key="team.id", primary_key=True)
-    kpi: str = Field(max_length=40, primary_key=True)
-    weight: Decimal = Field(sa_column=Column(DecimalText(), nullable=False))
-
-
-class CoachingNote(SQLModel, table=True):
-    """A 1:1 note or action item a manager writes about a rep (migration 0008). Read by that rep and the
-    managers of their team; the rep may mark their own action items done. `author` / `done_by` are the names
-    as they were (like the change log's actor); instants are UTC."""
-
-    __tablename__ = "coaching_note"
-    __table_args__ = (Index("ix_coaching_note_rep", "rep_id", "written_at"),
-                      Index("ix_coaching_note_open", "is_action", "done_at", "rep_id", "due_on"))
-    id: int | None = Field(default=None, primary_key=True)
-    rep_id: int = Field(foreign_key="rep.id")  # whom the note is about
-    author_rep_id: int | None = Field(default=None, foreign_key="rep.id")  # None: the local owner
-    author: str = Field(max_length=320)
-    written_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    text: str = Field(max_length=4000)
-    is_action: bool = Field(default=False)
-    due_on: date | None = Field(default=None)
-    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    done_by_rep_id: int | None = Field(default=None, foreign_key="rep.id")
-    done_by: str | None = Field(default=None, max_length=320)
+class Forecast(Base):
+    __table__ = tables.forecast
+    id: Mapped[int]
+    rep_id: Mapped[int]
+    period_kind: Mapped[str]
+    period_start: Mapped[date]
+    amount_cents: Mapped[int]
 
 
-from kpitui.store import rollups  # noqa: E402,F401 - its tables (activity_day, ...) share this metadata
+class ChangeLog(Base):
+    __table__ = tables.change_log
+    id: Mapped[int]
+    at: Mapped[datetime]
+    actor_rep_id: Mapped[int | None]
+    actor: Mapped[str]
+    subject_rep_id: Mapped[int | None]
+    subject_team_id: Mapped[int | None]
+    entity: Mapped[str]
+    entity_id: Mapped[int]
+    action: Mapped[str]
+    before: Mapped[str | None]
+    after: Mapped[str | None]
+
+
+class ScorecardWeight(Base):
+    __table__ = tables.scorecard_weight
+    team_id: Mapped[int]
+    kpi: Mapped[str]
+    weight: Mapped[Decimal]
+
+
+class CoachingNote(Base):
+    __table__ = tables.coaching_note
+    id: Mapped[int]
+    rep_id: Mapped[int]
+    author_rep_id: Mapped[int | None]
+    author: Mapped[str]
+    written_at: Mapped[datetime]
+    text: Mapped[str]
+    is_action: Mapped[bool]
+    due_on: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+    done_by_rep_id: Mapped[int | None]
+    done_by: Mapped[str | None]

@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import Connection, case, insert, select, update
 
 from kpitui.domain.records import NoteRecord
-from kpitui.store.models import CoachingNote, Rep
+from kpitui.store import tables
 
-_N = CoachingNote.__table__.c
-_R = Rep.__table__.c
+_N = tables.coaching_note.c
+_R = tables.rep.c
 
 
 def _select() -> Any:
     return (select(_N.id, _N.rep_id, _R.name.label("rep"), _N.author, _N.written_at, _N.text, _N.is_action,
                    _N.due_on, _N.done_at, _N.done_by)
-            .select_from(CoachingNote.__table__.join(Rep.__table__, _N.rep_id == _R.id)))
+            .select_from(tables.coaching_note.join(tables.rep, _N.rep_id == _R.id)))
 
 
 def _record(row: Any) -> NoteRecord:
@@ -26,7 +26,7 @@ def _record(row: Any) -> NoteRecord:
 
 
 def insert_note(session: Connection, values: dict[str, Any]) -> int:
-    return int(session.execute(insert(CoachingNote.__table__).values(**values)).inserted_primary_key[0])
+    return int(session.execute(insert(tables.coaching_note).values(**values)).inserted_primary_key[0])
 
 
 def get_note(session: Connection, note_id: int) -> NoteRecord | None:
@@ -55,5 +55,5 @@ def list_notes(session: Connection, *, rep_ids: Sequence[int] | None, open_only:
 
 def mark_done(session: Connection, note_id: int, *, at: datetime, by_rep_id: int | None, by: str) -> None:
     """On a person's PostgreSQL login the database stamps the time and the name itself (migration 0008)."""
-    session.execute(update(CoachingNote.__table__).where(_N.id == note_id, _N.done_at.is_(None))
+    session.execute(update(tables.coaching_note).where(_N.id == note_id, _N.done_at.is_(None))
                     .values(done_at=at.astimezone(UTC), done_by_rep_id=by_rep_id, done_by=by))

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, true
 
 from kpitui.domain.text import clean_text, name_key
+from kpitui.store import tables
 from kpitui.store.buckets import _values, shaped
-from kpitui.store.models import Rep, Team, TeamManager
 
 
 @dataclass(frozen=True)
@@ -28,11 +28,11 @@ class RepRow:
 def _reps_statement(match: str, by_team: bool = False, active_only: bool = False) -> Any:
     """People with their team's name, by name; `match` is "email", "name", "id", "roles" (a list) or
     "all"."""
-    r, t = Rep.__table__.c, Team.__table__.c
+    r, t = tables.rep.c, tables.team.c
     conditions = {"email": func.lower(r.email) == bindparam("key"), "name": func.lower(r.name) == bindparam("key"),
                   "id": r.id == bindparam("key"), "roles": r.role.in_(_values("roles")), "all": true()}
     stmt = (select(r.id, r.name, r.email, r.team_id, t.name.label("team"), r.role, r.active)
-            .select_from(Rep.__table__.outerjoin(Team.__table__, r.team_id == t.id))
+            .select_from(tables.rep.outerjoin(tables.team, r.team_id == t.id))
             .where(conditions[match]).order_by(func.lower(r.name), r.id))
     if by_team:
         stmt = stmt.where(r.team_id.in_(_values("team_ids")))
@@ -81,17 +81,17 @@ def rep_by_id(session: Connection, rep_id: int) -> RepRow | None:
 
 
 def find_team(session: Connection, name: str) -> tuple[int, str] | None:
-    t = Team.__table__.c
+    t = tables.team.c
     row = session.execute(select(t.id, t.name).where(func.lower(t.name) == name.strip().lower())).first()
     return (row.id, row.name) if row else None
 
 
 def all_teams(session: Connection) -> list[tuple[int, str]]:
-    t = Team.__table__.c
+    t = tables.team.c
     return [(row.id, row.name) for row in session.execute(select(t.id, t.name).order_by(func.lower(t.name)))]
 
 
 def managed_team_ids(session: Connection, rep_id: int) -> list[int]:
-    m = TeamManager.__table__.c
+    m = tables.team_manager.c
     return [tid for (tid,) in session.execute(select(m.team_id).where(m.rep_id == rep_id))]
 

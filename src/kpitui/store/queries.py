@@ -14,11 +14,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Date, Float, and_, bindparam, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased
 
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.kpis import KpiInputs
-from kpitui.store import rollups
+from kpitui.store import rollups, tables
 from kpitui.store.buckets import (
     Buckets,
     Facts,
@@ -36,7 +35,6 @@ from kpitui.store.buckets import (
     _values,
     shaped,
 )
-from kpitui.store.models import Activity, Deal, Forecast, Score
 from kpitui.store.people_queries import RepRow
 from kpitui.store.rollups import activity_day
 from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
@@ -54,7 +52,7 @@ KPI_KIND = {**{column: kind for kind, column in KIND_COLUMNS.items()}, "conversa
 
 @shaped
 def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
-    a = Activity.__table__.c
+    a = tables.activity.c
     bucket = _bucket_case(a.occurred_at, inner_bounds)
     return (select(a.kind, a.rep_id, bucket.label("bucket"), func.count().label("n"),
                    _count_if(a.outcome == "connected").label("connected"))
@@ -129,7 +127,7 @@ def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int
 
 @shaped
 def _closed_statement(inner_bounds: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
+    d = tables.deal.c
     bucket = _bucket_case(d.closed_on, inner_bounds, first=-1).label("bucket")
     won = d.outcome == "won"
     return (
@@ -181,8 +179,8 @@ def _midnight_offset_case(column: Any, runs: int) -> Any:
 
 @shaped
 def _created_statement(inner_bounds: int, offset_runs: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
-    a = aliased(Activity.__table__)
+    d = tables.deal.c
+    a = tables.activity.alias()
     first_touch = select(func.min(a.c.occurred_at)).where(a.c.deal_id == d.id).scalar_subquery()
     created_at = epoch_seconds(d.created_on) - _midnight_offset_case(d.created_on, offset_runs)
     # MATERIALIZED: evaluate each deal's first touch once; a flattened subquery re-ran it for every use below.
@@ -217,8 +215,8 @@ def created_deals(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _new_customers_statement(inner_bounds: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
-    e = aliased(Deal.__table__)
+    d = tables.deal.c
+    e = tables.deal.alias()
     # Two searches of ix_deal_account (account, outcome, closed_on) that each stop at the first row: one OR of
     # both conditions read every win of the account, its whole history, for each win of the period.
     won_before = select(literal(1)).where(e.c.account == d.account, e.c.outcome == "won",
@@ -242,7 +240,7 @@ def new_customers(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _open_statement(periods: int, scoped: bool) -> Any:
-    d = Deal.__table__.c
+    d = tables.deal.c
     # Open at some bucket's end: open now (closed_on IS NULL), or closed on or after the first bucket's end. Two
     # index searches on closed_on that cost what the open deals and the later closes cost; one OR over both
     # (created before the end) read every deal of all history. `created_on < end` is checked below: as a filter
@@ -277,7 +275,7 @@ def open_pipeline(session: Connection, buckets: Buckets, rep_ids: Sequence[int] 
 
 @shaped
 def _scores_statement(inner_bounds: int, scoped: bool) -> Any:
-    s = Score.__table__.c
+    s = tables.score.c
     bucket = _bucket_case(s.on, inner_bounds).label("bucket")
     return (
         select(s.rep_id, bucket,
@@ -297,7 +295,7 @@ def score_sums(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | N
 
 @shaped
 def _forecasts_statement(kinds: int, scoped: bool) -> Any:
-    f = Forecast.__table__.c
+    f = tables.forecast.c
     return (select(f.rep_id, f.period_kind, f.period_start, f.amount_cents)
             .where(_period_keys(f.period_kind, f.period_start, kinds), *_scope(f.rep_id, scoped)))
 

@@ -13,19 +13,19 @@ from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, s
 
 from kpitui.domain.errors import InvalidInput
 from kpitui.domain.records import ActivityRecord, ChangeRecord, DealRecord, TargetRecord
-from kpitui.store.models import Activity, ChangeLog, Deal, Rep, Target
+from kpitui.store import tables
 
-_A = Activity.__table__.c
-_D = Deal.__table__.c
-_R = Rep.__table__.c
+_A = tables.activity.c
+_D = tables.deal.c
+_R = tables.rep.c
 
 
 def _activity_select() -> Any:
     return (select(_A.id, _A.rep_id, _R.name.label("rep"), _A.kind, _A.occurred_at, _A.outcome, _A.duration_min,
                    _A.deal_id, func.coalesce(_D.external_id, _D.name).label("deal"),
                    _D.external_id.label("deal_external_id"), _A.note, _A.external_id)
-            .select_from(Activity.__table__.join(Rep.__table__, _A.rep_id == _R.id)
-                         .outerjoin(Deal.__table__, _A.deal_id == _D.id)))
+            .select_from(tables.activity.join(tables.rep, _A.rep_id == _R.id)
+                         .outerjoin(tables.deal, _A.deal_id == _D.id)))
 
 
 def list_activities(session: Connection, *, rep_ids: Sequence[int] | None, lo: datetime | None = None,
@@ -47,8 +47,8 @@ def list_activities(session: Connection, *, rep_ids: Sequence[int] | None, lo: d
 
 # Built once, with bound parameters: on the logging path building a statement cost more than running it.
 _ONE_ACTIVITY = _activity_select().where(_A.id == bindparam("activity_id"))
-_INSERT_ACTIVITY = insert(Activity.__table__)
-_INSERT_CHANGE = insert(ChangeLog.__table__)
+_INSERT_ACTIVITY = insert(tables.activity)
+_INSERT_CHANGE = insert(tables.change_log)
 
 
 def get_activity(session: Connection, activity_id: int) -> ActivityRecord | None:
@@ -70,13 +70,13 @@ def inserted_activity(activity_id: int, values: dict[str, Any], rep: str, deal: 
 
 
 def update_activity(session: Connection, activity_id: int, values: dict[str, Any]) -> None:
-    session.execute(update(Activity.__table__).where(_A.id == activity_id).values(**values))
+    session.execute(update(tables.activity).where(_A.id == activity_id).values(**values))
 
 
 def delete_activity(session: Connection, activity_id: int) -> None:
     if delete_by_function(session, "activity", "kpitui_delete_activity", activity_id):
         return
-    session.execute(delete(Activity.__table__).where(_A.id == activity_id))
+    session.execute(delete(tables.activity).where(_A.id == activity_id))
 
 
 def delete_by_function(session: Connection, table: str, function: str, key: int) -> bool:
@@ -96,7 +96,7 @@ def delete_by_function(session: Connection, table: str, function: str, key: int)
 def _deal_select() -> Any:
     return (select(_D.id, _D.external_id, _D.rep_id, _R.name.label("rep"), _D.account, _D.name, _D.amount_cents,
                    _D.stage, _D.outcome, _D.created_on, _D.closed_on)
-            .select_from(Deal.__table__.join(Rep.__table__, _D.rep_id == _R.id)))
+            .select_from(tables.deal.join(tables.rep, _D.rep_id == _R.id)))
 
 
 def _deal(row: Any) -> DealRecord:
@@ -177,7 +177,7 @@ def insert_deal(session: Connection, values: dict[str, Any]) -> int:
     from kpitui.domain.errors import AccessDenied
 
     try:
-        return int(session.execute(insert(Deal.__table__).values(**values)).inserted_primary_key[0])
+        return int(session.execute(insert(tables.deal).values(**values)).inserted_primary_key[0])
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
             raise AccessDenied("this database does not let your login add deals (no INSERT on deal for its "
@@ -199,7 +199,7 @@ def closed_stage_spellings(session: Connection) -> list[tuple[str, str, int]]:
 
 
 def update_deal(session: Connection, deal_id: int, values: dict[str, Any]) -> None:
-    session.execute(update(Deal.__table__).where(_D.id == deal_id).values(**values))
+    session.execute(update(tables.deal).where(_D.id == deal_id).values(**values))
 
 
 def audit(session: Connection, *, at: datetime, actor_rep_id: int | None, actor: str, subject_rep_id: int | None,
@@ -230,7 +230,7 @@ def changes(session: Connection, *, entity: str | None = None, entity_id: int | 
             subject_rep_ids: Sequence[int] | None = None, subject_team_ids: Sequence[int] | None = None,
             limit: int = 200) -> list[ChangeRecord]:
     """Newest first. With subject filters: changes about those reps or those teams' defaults."""
-    c = ChangeLog.__table__.c
+    c = tables.change_log.c
     stmt = select(c.id, c.at, c.actor, c.entity, c.entity_id, c.action, c.before, c.after)
     if subject_rep_ids is not None or subject_team_ids is not None:
         stmt = stmt.where(or_(c.subject_rep_id.in_(subject_rep_ids or []),
@@ -245,7 +245,7 @@ def changes(session: Connection, *, entity: str | None = None, entity_id: int | 
 
 # -- targets --------------------------------------------------------------------------------------------------
 
-_T = Target.__table__.c
+_T = tables.target.c
 
 
 def _target_row(row: Any) -> TargetRecord:
@@ -279,12 +279,12 @@ def upsert_target(session: Connection, existing: TargetRecord | None, values: di
     if values["value"] <= 0:
         raise InvalidInput(f"the {values['kpi']} target would be {values['value']}: {TARGET_ABOVE_ZERO}")
     if existing is None:
-        return int(session.execute(insert(Target.__table__).values(**values)).inserted_primary_key[0])
-    session.execute(update(Target.__table__).where(_T.id == existing.id).values(value=values["value"]))
+        return int(session.execute(insert(tables.target).values(**values)).inserted_primary_key[0])
+    session.execute(update(tables.target).where(_T.id == existing.id).values(value=values["value"]))
     return existing.id
 
 
 def delete_target(session: Connection, target_id: int) -> None:
     if delete_by_function(session, "target", "kpitui_delete_target", target_id):
         return
-    session.execute(delete(Target.__table__).where(_T.id == target_id))
+    session.execute(delete(tables.target).where(_T.id == target_id))

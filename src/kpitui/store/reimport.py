@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, select, update
-from sqlmodel import Session
+from sqlalchemy.orm import Session
 
 from kpitui.domain.inputs import ActivityIn, ScoreIn, own_row_id
+from kpitui.store import tables
 from kpitui.store.import_report import _RowProblem
 from kpitui.store.import_rows import BATCH, _Writer
-from kpitui.store.models import Activity, Deal, Score
 
 
 class ReimportWriter(_Writer):
@@ -117,7 +117,7 @@ class ReimportWriter(_Writer):
 
 
 class ActivitiesWriter(ReimportWriter):
-    table = Activity.__table__
+    table = tables.activity
     references = ("rep", "deal")
     content = ("rep_id", "kind", "occurred_at", "outcome", "duration_min", "deal_id", "note")
     identity = ("rep_id", "occurred_at")
@@ -126,7 +126,7 @@ class ActivitiesWriter(ReimportWriter):
         super().__init__(session, today)
         self.deals: dict[str, int] = {
             ext: deal_id for ext, deal_id in session.execute(
-                select(Deal.external_id, Deal.id).where(Deal.external_id.is_not(None)))}
+                select(tables.deal.c.external_id, tables.deal.c.id).where(tables.deal.c.external_id.is_not(None)))}
 
     def lookup(self, name: str, ref: str) -> int:
         if name != "deal":
@@ -134,7 +134,7 @@ class ActivitiesWriter(ReimportWriter):
         if ref in self.deals:
             return self.deals[ref]
         if ref.isdigit() and len(ref) < 19:  # a deal's own id, as `log --deal` and an export write it
-            found = self.session.execute(select(Deal.id).where(Deal.id == int(ref))).scalar()
+            found = self.session.execute(select(tables.deal.c.id).where(tables.deal.c.id == int(ref))).scalar()
             if found is not None:
                 return int(found)
         raise _RowProblem("deal", f"no deal with the id {ref!r}")
@@ -158,7 +158,7 @@ class ActivitiesWriter(ReimportWriter):
 
 
 class ScoresWriter(ReimportWriter):
-    table = Score.__table__
+    table = tables.score
     references = ("rep",)
     content = ("rep_id", "kind", "on", "value", "note")
     identity = ("rep_id", "on")

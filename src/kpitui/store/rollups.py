@@ -24,8 +24,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Column, Connection, Date, Integer, String, Table, select, text
-from sqlmodel import SQLModel
 
+from kpitui.store import tables
 from kpitui.store.types import UTCDateTime
 
 VERSION = 1
@@ -42,7 +42,7 @@ COUNTS = {
 }
 
 activity_day = Table(
-    "activity_day", SQLModel.metadata,
+    "activity_day", tables.metadata,
     Column("rep_id", Integer, primary_key=True, autoincrement=False),
     Column("day", Date, primary_key=True),
     Column("activities", Integer, nullable=False),  # every kind: a row with none left is deleted
@@ -50,13 +50,13 @@ activity_day = Table(
     sqlite_with_rowid=False,
 )
 rollup_state = Table(
-    "rollup_state", SQLModel.metadata,
+    "rollup_state", tables.metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("zone", String(100), nullable=False),
     Column("version", Integer, nullable=False),
 )
 rollup_shift = Table(
-    "rollup_shift", SQLModel.metadata,
+    "rollup_shift", tables.metadata,
     Column("starts_at", UTCDateTime(), primary_key=True),
     Column("shift_s", Integer, nullable=True),
 )

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, func, or_, select
 from kpitui.domain.calendar import WorkCalendar
 from kpitui.domain.periods import TARGET_KINDS, Period
 from kpitui.domain.targets import Resolved, covering, resolve_target
+from kpitui.store import tables
 from kpitui.store.buckets import Buckets, _period_keys, _period_params, _values, shaped
-from kpitui.store.models import ScorecardWeight, Target
 from kpitui.store.people_queries import RepRow
 
 # One owner's set targets: KPI -> (period kind, start) -> value; the periods covering a bucket included.
@@ -67,7 +67,7 @@ class TargetBook:
 
 @shaped
 def _targets_statement(kinds: int, by_kpi: bool, by_owner: bool) -> Any:
-    t = Target.__table__.c
+    t = tables.target.c
     # A target is above 0 (DESIGN.md section 4); a 0 stored before that was refused is no target, not 0 %.
     stmt = (select(t.rep_id, t.team_id, t.kpi, t.period_kind, t.period_start, t.value)
             .where(_period_keys(t.period_kind, t.period_start, kinds), t.value > 0))
@@ -132,7 +132,7 @@ def revenue_target_cents(values: dict[str, Decimal]) -> int | None:
 
 @shaped
 def _weights_statement() -> Any:
-    w = ScorecardWeight.__table__.c
+    w = tables.scorecard_weight.c
     return select(w.team_id, w.kpi, w.weight)
 
 
@@ -150,7 +150,7 @@ def replace_scorecard_weights(session: Connection, team_id: int, weights: dict[s
     from kpitui.store.records import delete_by_function
 
     if not delete_by_function(session, "scorecard_weight", "kpitui_delete_scorecard", team_id):
-        session.execute(delete(ScorecardWeight.__table__).where(ScorecardWeight.__table__.c.team_id == team_id))
+        session.execute(delete(tables.scorecard_weight).where(tables.scorecard_weight.c.team_id == team_id))
     if weights:
-        session.execute(insert(ScorecardWeight.__table__),
+        session.execute(insert(tables.scorecard_weight),
                         [{"team_id": team_id, "kpi": k, "weight": v} for k, v in weights.items()])

@@ -1,11 +1,17 @@
 """The app: who is signed in, which period is in view, and the actions every screen shares.
 
 `build_app` is the one factory: the CLI, the Pilot tests and the snapshot tests build the app through it.
+
+Start-up: the first frame is painted before the database stack loads. Given a database rather than an open
+service (the CLI), the app shows `Opening` at once and opens the service in a thread worker (importing
+SQLAlchemy, checking the schema, signing in), then the home of the signed-in role (or the picker) replaces it;
+the home fills in from its own workers. So this module imports nothing of `kpitui.services` at the top.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,11 +25,11 @@ from textual.notifications import Notify
 from textual.reactive import var
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from kpitui.domain.errors import KpituiError
 from kpitui.domain.periods import Period
 from kpitui.domain.text import clean_text
-from kpitui.services import Kpitui
 from kpitui.ui import period_nav
 from kpitui.ui.auto_refresh import AutoRefresh
 from kpitui.ui.commands import KpituiCommands
@@ -32,6 +38,7 @@ from kpitui.ui.show import problem
 from kpitui.ui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
+    from kpitui.services import Kpitui
     from kpitui.ui.screens.home import RepHome
     from kpitui.ui.screens.leaderboard import ManagerHome
 
@@ -55,15 +62,22 @@ class KpituiApp(TypeAhead, AutoRefresh, App[None]):
     period: var[Period | None] = var(None)
     """The period every rep screen shows; `[` / `]` / `w` change it."""
 
-    def __init__(self, service: Kpitui, *, demo: bool = False, sign_in_problem: str | None = None,
-                 standup: bool = False, notice: str | None = None) -> None:
+    def __init__(self, service: Kpitui | None, *, demo: bool = False, sign_in_problem: str | None = None,
+                 standup: bool = False, opener: Callable[[], tuple[Kpitui, str | None]] | None = None,
+                 opening: str = "", notice: str | None = None) -> None:
         super().__init__()
         self.notice = notice
         """Shown once at the start (`kpitui demo`: where its database is, how to log into it from a shell)."""
         self.standup = standup
         """Open straight in standup mode (`kpitui standup`)."""
-        self.base_service = service
-        self.svc: Kpitui | None = service if service.actor is not None else None
+        self.base_service: Kpitui = service  # type: ignore[assignment]  # set by `_opened` when opened later
+        self.svc: Kpitui | None = service if service is not None and service.actor is not None else None
+        self.opener = opener
+        """Opens the service and signs in (a thread worker runs it); None when `service` is given open."""
+        self.opening = opening
+        """What the start screen says is being opened."""
+        self.start_error: BaseException | None = None
+        """Why the service could not be opened: the app exits and the CLI reports it (`run_app`)."""
         self.demo = demo
         self.sign_in_problem = sign_in_problem
         self.quitting = False
@@ -80,18 +94,64 @@ class KpituiApp(TypeAhead, AutoRefresh, App[None]):
 
     # -- start ---------------------------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.start_watching()
         if self.notice:
             self.notify(self.notice, title="Demo", timeout=20, markup=False)
-        if self.svc is not None:
-            self._open_home(self.svc)
-        else:
-            from kpitui.ui.screens.picker import RepPicker
+        if self.opener is not None:
+            from kpitui.ui.screens.opening import Opening
 
-            self.push_screen(RepPicker(self.base_service, demo=self.demo, problem=self.sign_in_problem))
+            painted = threading.Event()
+            self.push_screen(Opening(self.opening, painted))
+            self.open_service(painted)
+        else:
+            self._start()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_service(self, painted: threading.Event) -> tuple[Kpitui, str | None] | None:
+        """The database stack loads here, off the event loop, once the start screen is painted: importing in a
+        thread holds the GIL for most of 0.2 s, which would otherwise hold back that first frame. None when the
+        database cannot be opened (`start_error` says why; never a failed worker)."""
+        assert self.opener is not None
+        painted.wait(timeout=2.0)
+        try:
+            return self.opener()
+        except BaseException as exc:  # reported by the CLI once the app has exited
+            self.start_error = exc
+            return None
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "open" or event.state != WorkerState.SUCCESS:
+            return
+        if self.quitting or self._exit or self._closing or self._closed:  # no home for an app on its way out
+            return
+        if event.worker.result is None:
+            self.exit()
+        else:
+            self._opened(*event.worker.result)
+
+    def _opened(self, service: Kpitui, sign_in_problem: str | None) -> None:
+        self.base_service = service
+        self.svc = service if service.actor is not None else None
+        self.sign_in_problem = sign_in_problem
+        self._start(replace=True)
+
+    def _start(self, replace: bool = False) -> None:
+        """The signed-in person's home, or the picker when nobody is; from now on, watch for other writers."""
+        self.start_watching()
+        if self.svc is not None:
+            self._open_home(self.svc, replace=replace)
+            return
+        from kpitui.ui.screens.picker import RepPicker
+
+        picker = RepPicker(self.base_service, demo=self.demo, problem=self.sign_in_problem)
+        if replace:
+            self.switch_screen(picker)
+        else:
+            self.push_screen(picker)
 
     def sign_in(self, ref: str) -> None:
         """Act as the rep named `ref` (email or name); raises NotFound / InvalidInput for the picker to show."""
+        from kpitui.services import Kpitui
+
         base = self.base_service
         svc = Kpitui(base.db, zone=base.zone, actor=ref, clock=base.clock)
         self.svc = svc
@@ -228,6 +288,8 @@ class KpituiApp(TypeAhead, AutoRefresh, App[None]):
             self.period = period_nav.current(self.period, self._today())
 
     def action_set_period(self, text: str) -> None:
+        if (self.svc or self.base_service) is None:  # still opening
+            return
         try:
             self.period = (self.svc or self.base_service).period(text)
         except KpituiError as exc:
@@ -309,21 +371,46 @@ def build_app(db: str | None, actor: str | None, *, demo: bool = False, service:
               standup: bool = False, notice: str | None = None) -> KpituiApp:
     """The app as the CLI runs it: `db` and `actor` as resolved from --db / --as / the environment.
 
-    `service` (tests, snapshots) replaces opening `db`; its actor, if any, is who is signed in. An actor that
+    `service` (tests, snapshots) replaces opening `db`, and the app starts on its home at once; its actor, if
+    any, is who is signed in. Without it the app opens `db` in a worker after its first frame. An actor that
     cannot be found opens the picker with the reason shown, rather than failing to start. `standup` opens a
     manager's app straight in standup mode.
     """
-    if service is None:
-        if demo and db is None:
+    if service is not None:
+        opened, problem = _signed_in(service, actor)
+        return KpituiApp(opened, demo=demo, sign_in_problem=problem, standup=standup, notice=notice)
+
+    def opener() -> tuple[Kpitui, str | None]:
+        from kpitui.services import Kpitui
+
+        target = db
+        if demo and target is None:
             from kpitui.demo import demo_copy
 
-            db = str(demo_copy())
-        service = Kpitui.open(db)
-    problem = None
-    if actor and (service.actor is None or actor != (service.actor.email or service.actor.name)):
-        try:
-            service = Kpitui(service.db, zone=service.zone, actor=actor, clock=service.clock)
-        except KpituiError as exc:
-            problem = str(exc)
-            service = Kpitui(service.db, zone=service.zone, clock=service.clock)
-    return KpituiApp(service, demo=demo, sign_in_problem=problem, standup=standup, notice=notice)
+            target = str(demo_copy())
+        return _signed_in(Kpitui.open(target), actor)
+
+    return KpituiApp(None, demo=demo, standup=standup, opener=opener, opening=_opening_label(db, demo),
+                     notice=notice)
+
+
+def _signed_in(service: Kpitui, actor: str | None) -> tuple[Kpitui, str | None]:
+    """`service` acting as `actor`, or unsigned with the reason `actor` cannot sign in."""
+    if not actor or (service.actor is not None and actor == (service.actor.email or service.actor.name)):
+        return service, None
+    from kpitui.services import Kpitui
+
+    try:
+        return Kpitui(service.db, zone=service.zone, actor=actor, clock=service.clock), None
+    except KpituiError as exc:
+        return Kpitui(service.db, zone=service.zone, clock=service.clock), str(exc)
+
+
+def _opening_label(db: str | None, demo: bool) -> str:
+    """What is being opened, for the start screen: a file's name, or a URL's database (never its password)."""
+    if db is None:
+        return "the demo" if demo else "your database"
+    if "://" in db:
+        tail = db.rsplit("/", 1)[-1].split("?", 1)[0]
+        return tail or "the database"
+    return Path(db).name or db

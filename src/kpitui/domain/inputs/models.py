@@ -40,7 +40,7 @@ from kpitui.domain.when import check_due_day
 
 # -- the models -------------------------------------------------------------------------------------------------
 class _Input(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True, defer_build=True)
 
 
 _TRUE, _FALSE = ("true", "yes", "1", "y"), ("false", "no", "0", "n")

@@ -1,12 +1,11 @@
 """Alembic environment: runs on the connection kpitui hands over (see store/schema.py)."""
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import kpitui.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from kpitui.store.tables import metadata
 
 config = context.config
-target_metadata = SQLModel.metadata
+target_metadata = metadata
 
 
 def run_migrations_offline() -> None:

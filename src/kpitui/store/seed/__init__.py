@@ -42,9 +42,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from kpitui.domain.errors import InvalidInput
-from kpitui.store import rollups
+from kpitui.store import rollups, tables
 from kpitui.store.db import Database
-from kpitui.store.models import Activity, Deal, Forecast, Rep, Score, Team
 from kpitui.store.seed.activities import _ActivitiesMixin
 from kpitui.store.seed.deals import _DealsMixin
 from kpitui.store.seed.outcomes import _OutcomesMixin
@@ -100,8 +99,8 @@ def seed_database(db: Database, *, reps: int = 14, days: int = 400, seed: int = 
             progress(done, total)
 
     with db.write() as session:
-        existing = session.execute(select(func.count()).select_from(Rep.__table__)).scalar_one()
-        existing += session.execute(select(func.count()).select_from(Team.__table__)).scalar_one()
+        existing = session.execute(select(func.count()).select_from(tables.rep)).scalar_one()
+        existing += session.execute(select(func.count()).select_from(tables.team)).scalar_one()
         if existing:
             raise InvalidInput("seed needs an empty database: this one already has teams or reps")
         report(0)
@@ -119,30 +118,30 @@ def seed_database(db: Database, *, reps: int = 14, days: int = 400, seed: int = 
             for sim in sims:
                 for day in window:
                     seeder.new_deals(sim, day, deal_rows, refs)
-            for ref, deal_id in zip(refs, seeder._insert_returning_ids(Deal.__table__, deal_rows, "deals"),
+            for ref, deal_id in zip(refs, seeder._insert_returning_ids(tables.deal, deal_rows, "deals"),
                                     strict=True):
                 ref.id = deal_id
             for sim in sims:
                 for day in window:
                     seeder.activities(sim, day, buffer)
                 if len(buffer) >= CHUNK:
-                    seeder._insert(Activity.__table__, buffer, "activities")
+                    seeder._insert(tables.activity, buffer, "activities")
                     buffer = []
             report(1 + week + 1)
-        seeder._insert(Activity.__table__, buffer, "activities")
+        seeder._insert(tables.activity, buffer, "activities")
         scores: list[dict[str, Any]] = []
         forecasts: list[dict[str, Any]] = []
         for sim in sims:
             scores += seeder.scores(sim)
             forecasts += seeder.forecasts(sim)
             if len(scores) >= CHUNK:
-                seeder._insert(Score.__table__, scores, "scores")
+                seeder._insert(tables.score, scores, "scores")
                 scores = []
             if len(forecasts) >= CHUNK:
-                seeder._insert(Forecast.__table__, forecasts, "forecasts")
+                seeder._insert(tables.forecast, forecasts, "forecasts")
                 forecasts = []
-        seeder._insert(Score.__table__, scores, "scores")
-        seeder._insert(Forecast.__table__, forecasts, "forecasts")
+        seeder._insert(tables.score, scores, "scores")
+        seeder._insert(tables.forecast, forecasts, "forecasts")
         session.flush()
         rollups.resume(session.connection(), paused)
         report(total)

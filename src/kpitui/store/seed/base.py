@@ -5,17 +5,19 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
-from sqlmodel import Session
 
-from kpitui.store.models import Rep, Team, TeamManager
+from kpitui.store import tables
 from kpitui.store.seed.plan import CHUNK, SeedPlan
 from kpitui.store.seed.profiles import PROFILES, _jittered_average
 from kpitui.store.seed.sim import _off_days, _RepSim
 from kpitui.store.seed.words import COMPANY_FORMS, COMPANY_TRADES, COMPANY_WORDS
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _chunks(rows: list[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
@@ -58,11 +60,11 @@ class _SeederBase:
     # -- people -----------------------------------------------------------------------------------------------
     def people(self) -> list[_RepSim]:
         plan = self.plan
-        team_ids = self._insert_returning_ids(Team.__table__, [{"name": n} for n in plan.teams], "teams")
+        team_ids = self._insert_returning_ids(tables.team, [{"name": n} for n in plan.teams], "teams")
         rows = [{"name": p.name, "email": p.email, "team_id": None if p.team is None else team_ids[p.team],
                  "role": p.role, "active": p.active} for p in plan.people]
-        rep_ids = self._insert_returning_ids(Rep.__table__, rows, "reps")
-        self.session.execute(insert(TeamManager.__table__), [
+        rep_ids = self._insert_returning_ids(tables.rep, rows, "reps")
+        self.session.execute(insert(tables.team_manager), [
             {"rep_id": rep_id, "team_id": team_ids[p.team]}
             for p, rep_id in zip(plan.people, rep_ids, strict=True) if p.role == "manager" and p.team is not None
         ])

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from kpitui.domain.periods import Period
-from kpitui.store.models import Target
+from kpitui.store import tables
 from kpitui.store.seed.base import _SeederBase
 from kpitui.store.seed.draws import _poisson, _quarters_between, _weekday_on_or_after
 from kpitui.store.seed.plan import TARGET_KPIS, TARGET_PERIOD_KINDS
@@ -68,7 +68,7 @@ class _OutcomesMixin(_SeederBase):
                     for kpi, mult in mults.items():
                         rows.append({"rep_id": sim.rep_id, "team_id": None, "kpi": kpi, "period_kind": kind,
                                      "period_start": period.start, "value": value(kpi, kind, period, factor * mult)})
-        self._insert(Target.__table__, rows, "targets")
+        self._insert(tables.target, rows, "targets")
 
     def scores(self, sim: _RepSim) -> list[dict[str, Any]]:
         plan, p = sim.plan, sim.profile
