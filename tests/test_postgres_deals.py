@@ -113,7 +113,7 @@ def test_a_manager_adds_deals_for_her_team_and_not_for_another_team(shared: Shar
 
 def test_downgrade_0010_to_0009_and_back_keeps_every_row_and_takes_insert_away_then_back(shared: Shared) -> None:
     ids = shared.ids
-    assert HEAD == "0010"
+    assert HEAD >= "0010"
     with _as(shared, "ada").connect() as ada:
         ada.execute(text(INSERT_DEAL), {"rep": ids["ada"], "account": "before the downgrade"})
     cfg = _alembic_config()
