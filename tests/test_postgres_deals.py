@@ -111,7 +111,7 @@ def test_a_manager_adds_deals_for_her_team_and_not_for_another_team(shared: Shar
     assert _deal_entries(shared) == [("Mia Moss", "create", for_bo, "for bo")]
 
 
-def test_downgrade_0010_to_0009_and_back_keeps_every_row_and_takes_insert_away_then_back(shared: Shared) -> None:
+def test_downgrade_to_0009_and_back_keeps_every_row_and_takes_insert_away_then_back(shared: Shared) -> None:
     ids = shared.ids
     assert HEAD >= "0010"
     with _as(shared, "ada").connect() as ada:
@@ -137,3 +137,13 @@ def test_downgrade_0010_to_0009_and_back_keeps_every_row_and_takes_insert_away_t
         ada.execute(text(INSERT_DEAL), {"rep": ids["ada"], "account": "after the upgrade"})
         assert "row-level security" in refused(ada, INSERT_DEAL, rep=ids["bo"], account="still not bo's")
     assert [entry[3] for entry in _deal_entries(shared)] == ["before the downgrade", "after the upgrade"]
+    # and on to the newest revision (0011 puts the policy helpers into PL/pgSQL): the same rules
+    migrate(command.upgrade, "head")
+    assert current_revision(shared.db) == HEAD
+    with shared.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+                                 "WHERE p.proname = 'kpitui_readable_rep_ids'")).scalar() == "plpgsql"
+    with _as(shared, "ada").connect() as ada:
+        assert "row-level security" in refused(ada, INSERT_DEAL, rep=ids["cy"], account="not cy's at head")
+        seen = {row[0] for row in ada.execute(text("SELECT DISTINCT rep_id FROM deal"))}
+    assert seen == {ids["ada"], ids["bo"]}  # her team's deals, not South's
