@@ -527,6 +527,8 @@ ACTIVITY = ("INSERT INTO activity (rep_id, kind, occurred_at, deal_id, note) "
             "VALUES ({rep}, 'call', '2026-11-19', {deal}, '')")
 TARGET = ("INSERT INTO target (rep_id, team_id, kpi, period_kind, period_start, value) "
           "VALUES ({rep}, {team}, 'calls', 'month', '2026-11-01', '2')")
+DEAL = ("INSERT INTO deal (rep_id, account, name, stage, outcome, created_on) "
+        "VALUES ({rep}, 'a', 'n', 'Won', 'won', '2026-11-01')")
 BOTH = [cell for table, row in NOT_WRITABLE.items() for cell in _everyone_forbidden(table, row)] + [
     ("activity: truncate", "TRUNCATE activity"),
     *[(f"{table}: lock", f"LOCK TABLE {table} IN {mode} MODE") for table in ("activity", "target", "scorecard_weight")
@@ -534,8 +536,7 @@ BOTH = [cell for table, row in NOT_WRITABLE.items() for cell in _everyone_forbid
     ("activity: delete another team's through the function", "SELECT kpitui_delete_activity(:cy_call)"),
     ("target: delete another team's through the function", "SELECT kpitui_delete_target(:cy_target)"),
     ("scorecard_weight: delete another team's through the function", "SELECT kpitui_delete_scorecard(:south)"),
-    ("deal: insert", "INSERT INTO deal (rep_id, account, name, stage, outcome, created_on) "
-                     "VALUES (:ada, 'a', 'n', 'Won', 'won', '2026-11-01')"),
+    ("deal: insert for another team's rep", DEAL.format(rep=":cy")),  # 0010: one's own, or one's teams' reps'
     ("deal: delete", "DELETE FROM deal"), ("deal: truncate", "TRUNCATE deal CASCADE"),
     ("deal: lock", "LOCK TABLE deal IN ACCESS EXCLUSIVE MODE"),
     ("activity: update another team's", "UPDATE activity SET note = 'x' WHERE rep_id = :cy"),
@@ -560,6 +561,7 @@ FORBIDDEN = {
         ("activity: delete a team mate's", "DELETE FROM activity WHERE rep_id = :bo"),
         ("activity: hand one's own to a team mate", "UPDATE activity SET rep_id = :bo WHERE id = :ada_call"),
         ("deal: update a team mate's", "UPDATE deal SET amount_cents = 1 WHERE rep_id = :bo"),
+        ("deal: insert for a team mate", DEAL.format(rep=":bo")),
         ("deal: hand one's own to a team mate", "UPDATE deal SET rep_id = :bo WHERE id = :ada_deal"),
         ("target: insert one's own", TARGET.format(rep=":ada", team="NULL")),
         ("target: update one's team's", "UPDATE target SET value = '1'"),
@@ -581,9 +583,11 @@ ALLOWED = {
     "ada": [("activity: insert her own", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
             ("activity: update her own", "UPDATE activity SET note = 'x' WHERE id = :ada_call"),
             ("deal: update her own", "UPDATE deal SET stage = 'Won' WHERE id = :ada_deal"),
+            ("deal: insert her own", DEAL.format(rep=":ada")),
             ("activity: delete her own through the function", "SELECT kpitui_delete_activity(:ada_call)")],
     "mia": [("activity: insert for her rep", ACTIVITY.format(rep=":ada", deal=":ada_deal")),
             ("activity: update her rep's", "UPDATE activity SET note = 'x' WHERE rep_id = :bo"),
+            ("deal: insert for her rep", DEAL.format(rep=":ada")),
             ("target: insert her team's default", TARGET.format(rep="NULL", team=":north").replace("11-01", "12-01")),
             ("target: insert her rep's", TARGET.format(rep=":ada", team="NULL")),
             ("scorecard_weight: update her team's", "UPDATE scorecard_weight SET weight = '2' WHERE team_id = :north"),

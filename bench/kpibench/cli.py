@@ -2,6 +2,7 @@
 
     python bench/run.py [--reps 500] [--days 730] [--runs 7] [--db bench/scale-500x730.db]
                         [--json bench/results/latest.json] [--scaling [--scaling-days 365]] [--profile]
+                        [--postgres URL [--postgres-drop]]
 
 The parent process only orchestrates: it builds the scale database with the real seed (unless the file is
 there already), then starts a fresh worker process per kind of measurement (warm query timings, first call
@@ -16,10 +17,11 @@ from pathlib import Path
 from kpibench.common import BENCH, DEFAULT_PERIOD
 from kpibench.dataset import worker_prepare
 from kpibench.fresh import worker_cold, worker_log, worker_memory
+from kpibench.pgbench import worker_pgprepare, worker_postgres
 from kpibench.queries import worker_queries
 
 WORKERS = {"prepare": worker_prepare, "queries": worker_queries, "cold": worker_cold, "memory": worker_memory,
-           "log": worker_log}
+           "log": worker_log, "pgprepare": worker_pgprepare, "postgres": worker_postgres}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,6 +44,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     "processes and the app's first frames beside their floors (any --db, e.g. the demo's)")
     ap.add_argument("--src", default=None, help="import kpitui from this directory (e.g. a `git archive` of another "
                                                 "commit's src/) instead of the installed one")
+    ap.add_argument("--postgres", metavar="URL", default=None,
+                    help="also time the same figures on PostgreSQL: a server URL (postgresql+psycopg://u:pw@host/db) "
+                         "whose role may CREATE DATABASE; the rows go into a database of their own, kpitui_bench_scale")
+    ap.add_argument("--postgres-drop", action="store_true", help="drop that database at the end")
     ap.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     ap.add_argument("--worker-out", help=argparse.SUPPRESS)
     ap.add_argument("--only-leaderboard", action="store_true", help=argparse.SUPPRESS)

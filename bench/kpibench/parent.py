@@ -171,6 +171,10 @@ def main_parent(args: argparse.Namespace) -> int:
     # every row with a budget gates the exit status, the scaling rows too
     failures += [f"scaling: {s['reps_in_scope']} reps x {s['days']} days" for s in report.get("scaling") or []
                  if s["within_budget"] is False]
+    if args.postgres:  # PostgreSQL beside SQLite, same rows, same run (kpibench/pgbench.py)
+        from kpibench.pgbench import postgres_section
+
+        failures += postgres_section(args, console, report, db)
     report["failures"] = failures
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     args.json.parent.mkdir(parents=True, exist_ok=True)
