@@ -40,7 +40,7 @@ class TeamManager(SQLModel, table=True):
 
 class Deal(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_deal_closed", "closed_on", "rep_id", "outcome"),
+        Index("ix_deal_closed", "closed_on", "rep_id", "outcome", "created_on", "amount_cents", "account"),
         Index("ix_deal_created", "created_on", "rep_id"),
         Index("ix_deal_rep_created", "rep_id", "created_on"),
         Index("ix_deal_rep_closed", "rep_id", "closed_on"),
@@ -93,7 +93,7 @@ class Target(SQLModel, table=True):
 
 
 class Score(SQLModel, table=True):
-    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind"),
+    __table_args__ = (Index("ix_score_on", "on", "rep_id", "kind", "value"),
                       Index("ix_score_rep_on", "rep_id", "on", "kind", "value"),
                       Index("ix_score_external_id", "external_id", unique=True))
     id: int | None = Field(default=None, primary_key=True)

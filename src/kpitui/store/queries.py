@@ -38,7 +38,7 @@ from kpitui.store.buckets import (
 )
 from kpitui.store.models import Activity, Deal, Forecast, Score
 from kpitui.store.people_queries import RepRow
-from kpitui.store.rollups import activity_day
+from kpitui.store.rollups import activity_day, activity_month
 from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
 
@@ -72,29 +72,54 @@ def _rollup_statement(inner_bounds: int, scoped: bool, columns: tuple[str, ...])
             .group_by(*_grouping(r.rep_id, inner_bounds=inner_bounds)))
 
 
+@shaped
+def _month_statement(scoped: bool, columns: tuple[str, ...]) -> Any:
+    r = activity_month.c
+    return (select(r.rep_id, literal(0).label("bucket"), *[func.sum(r[c]).label(c) for c in columns])
+            .where(*_scope(r.rep_id, scoped), r.month >= bindparam("lo"), r.month < bindparam("hi"))
+            .group_by(r.rep_id))
+
+
+def _month_pieces(start: date, end: date) -> list[tuple[bool, date, date]]:
+    """[start, end) as (whole months?, lo, hi) pieces: the whole local months inside it from activity_month, the
+    ragged days before and after them from activity_day."""
+    first = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = end.replace(day=1)
+    if first >= last:
+        return [(False, start, end)]
+    pieces = [(False, start, first)] if start < first else []
+    pieces.append((True, first, last))
+    return pieces + ([(False, last, end)] if last < end else [])
+
+
 def _rollup_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
                    kinds: Iterable[str]) -> Facts:
-    """activity_counts from whole local days of the rollup (rollups.py): per rep, its days in the period."""
+    """activity_counts from the rollups (rollups.py): per rep, the whole local months of each bucket from
+    activity_month (a quarter is three rows per rep, not ninety-one), its other days from activity_day."""
     wanted = set(kinds)
     columns = tuple(column for kind, column in KIND_COLUMNS.items() if kind in wanted)
     columns += ("conversations",) if "call" in wanted else ()
     if not columns:
         return {}
     base = _scope_params(rep_ids)
+    scoped = rep_ids is not None
     if len(buckets.periods) > 1 and rep_ids is not None and len(rep_ids) * (buckets.end - buckets.start).days \
             <= FEW_REP_DAYS:
         runs = [(_rollup_statement(len(buckets.periods) - 1, True, columns), {**base, **buckets.date_params()},
                  None)]
-    else:  # one statement per bucket: the rows come in primary-key order, grouped without a sort
-        stmt = _rollup_statement(0, rep_ids is not None, columns)
-        runs = [(stmt, {**base, "lo": p.start, "hi": p.end}, i) for i, p in enumerate(buckets.periods)]
-    result: Facts = {}
+    else:  # one statement per bucket and piece: the rows come in primary-key order, grouped without a sort
+        runs = [(_month_statement(scoped, columns) if months else _rollup_statement(0, scoped, columns),
+                 {**base, "lo": lo, "hi": hi}, i)
+                for i, p in enumerate(buckets.periods) for months, lo, hi in _month_pieces(p.start, p.end)]
+    sums: dict[tuple[int, int], list[int]] = {}
     for stmt, params, index in runs:
-        for row in session.execute(stmt, params):
-            values = dict(row._mapping)
-            rep_id, bucket = values.pop("rep_id"), values.pop("bucket")
-            result[(rep_id, bucket if index is None else index)] = values
-    return result
+        for rep_id, bucket, *values in session.execute(stmt, params):
+            key = (rep_id, bucket if index is None else index)
+            if (before := sums.get(key)) is None:
+                sums[key] = values
+            else:
+                sums[key] = [a + b for a, b in zip(before, values, strict=True)]
+    return {key: dict(zip(columns, values, strict=True)) for key, values in sums.items()}
 
 
 def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
