@@ -36,10 +36,10 @@ from kpitui.store.buckets import (
     _values,
     shaped,
 )
-from kpitui.store.models import Activity, Deal, Forecast, Score
+from kpitui.store.models import Activity, Deal, Forecast, Rep, Score
 from kpitui.store.people_queries import RepRow
 from kpitui.store.rollups import activity_day, activity_month
-from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
+from kpitui.store.targets_book import TargetBook, revenue_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
 
 # One statement grouping by a bucket sorts the rows it reads; one statement per bucket reads the index in GROUP
@@ -369,6 +369,18 @@ def target_keys(keys: Iterable[str]) -> set[str]:
     return wanted | {"revenue"} if "pipeline_coverage" in wanted else wanted
 
 
+@shaped
+def _rep_count_statement() -> Any:
+    return select(func.count()).select_from(Rep.__table__)
+
+
+def _most_reps(session: Connection, rep_ids: Sequence[int]) -> bool:
+    """True when `rep_ids` are at least half of the people: then the deal and score statements read the whole
+    company's period (at most twice the rows) rather than bind an IN list of every rep (500 parameters rendered
+    and prepared anew each time cost more than the extra rows); the facts of the others are never looked up."""
+    return len(rep_ids) >= 64 and 2 * len(set(rep_ids)) >= session.execute(_rep_count_statement()).scalar_one()
+
+
 def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
                only: Iterable[str] | None = None, calendar: WorkCalendar | None = None) -> Series:
     """KpiInputs per bucket; with `only` (KPI keys), the facts the other KPIs need are left at zero."""
@@ -377,7 +389,8 @@ def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
     only = None if only is None else list(only)
     books = target_books(session, buckets, reps, None if only is None else target_keys(only), calendar)
     needed = set(FACT_QUERIES) if only is None else set().union(*(KPI_SOURCES[k] for k in only))
-    parts = [query(session, buckets, rep_ids) for name, query in FACT_QUERIES.items()
+    scope = None if _most_reps(session, rep_ids) else rep_ids
+    parts = [query(session, buckets, scope) for name, query in FACT_QUERIES.items()
              if name in needed and name != "activity"]
     if "activity" in needed:
         kinds = KIND_COLUMNS if only is None else {KPI_KIND[k] for k in only if k in KPI_KIND}
@@ -387,13 +400,15 @@ def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
     for index, book in enumerate(books):
         by_rep: dict[int, KpiInputs] = {}
         for rep in reps:
+            key = (rep.id, index)
             values: dict[str, Any] = {}
             for part in parts:
-                values.update(part.get((rep.id, index), {}))
+                if (found := part.get(key)) is not None:
+                    values.update(found)
             # PostgreSQL sums bigints as numeric: back to int, so both databases hand the domain the same types
             values = {k: float(v or 0) if k in FLOAT_FACTS else int(v or 0) for k, v in values.items()}
-            by_rep[rep.id] = KpiInputs.of_rep(values, revenue_target_cents(book.for_rep(rep.id, rep.team_id)),
-                                              committed.get((rep.id, index)))
+            revenue = book.resolved(rep.id, rep.team_id).get("revenue")  # memoized per owner pair
+            by_rep[rep.id] = KpiInputs.of_rep(values, None if revenue is None else revenue_cents(revenue.value),
+                                              committed.get(key))
         series.append(by_rep)
     return Series(series, books)
-
