@@ -112,7 +112,7 @@ def _facts(session: Connection, stmt: Any, params: dict[str, Any]) -> Facts:
     if names[:2] != ("rep_id", "bucket"):
         raise ValueError(f"a facts statement selects rep_id and bucket first, not {names[:2]}")
     names = names[2:]
-    return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in result.tuples()}
+    return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in result}
 
 def _targetable(buckets: Buckets) -> dict[tuple[str, date], int]:
     """(period kind, start) -> bucket, for buckets that are calendar periods (custom ranges have none)."""
