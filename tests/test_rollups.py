@@ -234,6 +234,29 @@ def test_a_quarter_reads_the_rollup_and_agrees_with_the_raw_rows(db: Database, b
     assert row.kpis["calls"] == 2  # UTC: 1 Jul 22:00 and 30 Sep 21:59:59
 
 
+def test_a_range_reads_its_whole_months_and_its_ragged_days_each_once(db: Database, build: Builder) -> None:
+    """29 Jun..2 Aug (Berlin) is two ragged days, all of July from activity_month and two days of August: every
+    activity inside is counted once, none outside (by hand: 5 of the 8 below), and the ragged edges come from
+    activity_day (emptying the months leaves them)."""
+    team = build.team("North")
+    ada = build.rep("Ada Ames", team)
+    at = [datetime(2026, 6, 28, 21, 59, 59, tzinfo=UTC),  # Berlin 28 Jun 23:59:59: before the range
+          datetime(2026, 6, 28, 22, 0, tzinfo=UTC),  # 29 Jun 00:00: first day
+          datetime(2026, 6, 30, 12, 0, tzinfo=UTC),  # 30 Jun
+          datetime(2026, 7, 15, 9, 0, tzinfo=UTC),  # July
+          datetime(2026, 7, 31, 22, 30, tzinfo=UTC),  # 1 Aug 00:30
+          datetime(2026, 8, 2, 21, 59, 59, tzinfo=UTC),  # 2 Aug 23:59:59: last day
+          datetime(2026, 8, 2, 22, 0, tzinfo=UTC),  # 3 Aug: after
+          datetime(2026, 9, 1, 9, 0, tzinfo=UTC)]  # September: after
+    for when in at:
+        build.activity(ada, "email", when)
+    svc = service(db, now=NOW)
+    span = svc.period("2026-06-29..2026-08-02")
+    assert next(r for r in svc.leaderboard(span).rows if r.rep_id == ada).kpis["emails"] == 5
+    db.run_write(lambda conn: conn.execute(text("DELETE FROM activity_month")))
+    assert next(r for r in svc.leaderboard(span).rows if r.rep_id == ada).kpis["emails"] == 4  # July's one gone
+
+
 @pytest.mark.parametrize("zone", ZONES, ids=lambda z: z.key)
 def test_each_piece_shifts_every_instant_onto_its_local_date(zone: ZoneInfo) -> None:
     pieces = rollups.shift_pieces(zone)
