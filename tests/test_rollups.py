@@ -91,6 +91,22 @@ def maintained(db: Database) -> dict[tuple[int, date], dict[str, int]]:
     return {(r["rep_id"], r["day"]): {n: r[n] for n in names} for r in rows}
 
 
+def months_of(days: dict[tuple[int, date], dict[str, int]]) -> dict[tuple[int, date], dict[str, int]]:
+    """activity_month as the days from scratch say it should be: their sums per rep and local month."""
+    months: dict[tuple[int, date], Counter[str]] = {}
+    for (rep_id, day), counts in days.items():
+        months.setdefault((rep_id, day.replace(day=1)), Counter()).update(counts)
+    names = ("activities", *rollups.COUNTS)
+    return {key: {n: counts[n] for n in names} for key, counts in months.items()}
+
+
+def maintained_months(db: Database) -> dict[tuple[int, date], dict[str, int]]:
+    names = ("activities", *rollups.COUNTS)
+    with db.read() as conn:
+        rows = conn.execute(rollups.activity_month.select()).mappings().all()
+    return {(r["rep_id"], r["month"]): {n: r[n] for n in names} for r in rows}
+
+
 class RollupMachine(RuleBasedStateMachine):
     """Random writes through the service; after each, the maintained rollup equals the one from scratch."""
 
@@ -172,7 +188,9 @@ class RollupMachine(RuleBasedStateMachine):
     def exact(self) -> None:
         with self.db.read() as conn:
             assert rollups.built_for(conn) == (self.zone.key, rollups.VERSION)
-        assert maintained(self.db) == from_scratch(self.db, self.zone)
+        days = from_scratch(self.db, self.zone)
+        assert maintained(self.db) == days
+        assert maintained_months(self.db) == months_of(days)
 
 
 def test_the_rollup_stays_exact_through_any_writes(db: Database, tmp_path: Path) -> None:
@@ -191,8 +209,9 @@ def test_the_rollup_stays_exact_through_any_writes(db: Database, tmp_path: Path)
 
 
 def test_a_quarter_reads_the_rollup_and_agrees_with_the_raw_rows(db: Database, build: Builder) -> None:
-    """The leaderboard counts come from whole local days of activity_day, and equal those of the activity rows
-    (the rollup emptied by hand gives zeros: it is what was read)."""
+    """The leaderboard counts come from whole local months of activity_month and the other whole local days of
+    activity_day, and equal those of the activity rows (a rollup emptied by hand gives zeros: it is what was
+    read)."""
     team = build.team("North")
     ada = build.rep("Ada Ames", team)
     for at in (datetime(2026, 6, 30, 21, 59, 59, tzinfo=UTC), datetime(2026, 6, 30, 22, 0, tzinfo=UTC),
@@ -202,12 +221,40 @@ def test_a_quarter_reads_the_rollup_and_agrees_with_the_raw_rows(db: Database, b
     q3 = svc.period("2026-Q3")
     row = next(r for r in svc.leaderboard(q3).rows if r.rep_id == ada)
     assert (row.kpis["calls"], row.kpis["conversations"]) == (2, 2)
-    db.run_write(lambda conn: conn.execute(text("DELETE FROM activity_day")))
+    week = svc.period("2026-W27")  # Mon 29 Jun to Sun 5 Jul: days on both sides of a month's edge
+    assert next(r for r in svc.leaderboard(week).rows if r.rep_id == ada).kpis["calls"] == 2
+    db.run_write(lambda conn: conn.execute(text("DELETE FROM activity_month")))
     row = next(r for r in svc.leaderboard(q3).rows if r.rep_id == ada)
-    assert row.kpis["calls"] == 0
+    assert row.kpis["calls"] == 0  # a quarter's whole months are read from activity_month
+    assert next(r for r in svc.leaderboard(week).rows if r.rep_id == ada).kpis["calls"] == 2
+    db.run_write(lambda conn: conn.execute(text("DELETE FROM activity_day")))
+    assert next(r for r in svc.leaderboard(week).rows if r.rep_id == ada).kpis["calls"] == 0  # the days
     other = service(db, now=NOW, zone=ZoneInfo("UTC"))  # another zone: rebuilt from the rows first
     row = next(r for r in other.leaderboard(q3).rows if r.rep_id == ada)
     assert row.kpis["calls"] == 2  # UTC: 1 Jul 22:00 and 30 Sep 21:59:59
+
+
+def test_a_range_reads_its_whole_months_and_its_ragged_days_each_once(db: Database, build: Builder) -> None:
+    """29 Jun..2 Aug (Berlin) is two ragged days, all of July from activity_month and two days of August: every
+    activity inside is counted once, none outside (by hand: 5 of the 8 below), and the ragged edges come from
+    activity_day (emptying the months leaves them)."""
+    team = build.team("North")
+    ada = build.rep("Ada Ames", team)
+    at = [datetime(2026, 6, 28, 21, 59, 59, tzinfo=UTC),  # Berlin 28 Jun 23:59:59: before the range
+          datetime(2026, 6, 28, 22, 0, tzinfo=UTC),  # 29 Jun 00:00: first day
+          datetime(2026, 6, 30, 12, 0, tzinfo=UTC),  # 30 Jun
+          datetime(2026, 7, 15, 9, 0, tzinfo=UTC),  # July
+          datetime(2026, 7, 31, 22, 30, tzinfo=UTC),  # 1 Aug 00:30
+          datetime(2026, 8, 2, 21, 59, 59, tzinfo=UTC),  # 2 Aug 23:59:59: last day
+          datetime(2026, 8, 2, 22, 0, tzinfo=UTC),  # 3 Aug: after
+          datetime(2026, 9, 1, 9, 0, tzinfo=UTC)]  # September: after
+    for when in at:
+        build.activity(ada, "email", when)
+    svc = service(db, now=NOW)
+    span = svc.period("2026-06-29..2026-08-02")
+    assert next(r for r in svc.leaderboard(span).rows if r.rep_id == ada).kpis["emails"] == 5
+    db.run_write(lambda conn: conn.execute(text("DELETE FROM activity_month")))
+    assert next(r for r in svc.leaderboard(span).rows if r.rep_id == ada).kpis["emails"] == 4  # July's one gone
 
 
 @pytest.mark.parametrize("zone", ZONES, ids=lambda z: z.key)

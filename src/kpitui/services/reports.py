@@ -160,8 +160,10 @@ class ReportService(AccessRules):
         rows = []
         for rep in reps:
             kpis, targets, weights = current.kpis[rep.id], current.targets[rep.id], current.weights[rep.id]
-            attained = {key: attainment(key, kpis[key], targets.get(key)) for key in KPIS}
-            paced = {key: attainment(key, projected(key, kpis[key], elapsed), targets.get(key)) for key in weights}
+            # without a target there is no attainment: skip the arithmetic (5,000 reps x 26 KPIs)
+            attained = {key: attainment(key, kpis[key], targets[key]) if key in targets else None for key in KPIS}
+            paced = {key: attainment(key, projected(key, kpis[key], elapsed), targets[key]) if key in targets
+                     else None for key in weights}
             rows.append(LeaderboardRow(
                 rank=None, rep_id=rep.id, rep=rep.name, team=rep.team,
                 score=scorecard_score(attained, targets, weights), kpis=kpis, targets=targets,
@@ -188,7 +190,9 @@ class ReportService(AccessRules):
         values = [current.kpis[r.id] for r in reps]
         own = [current.targets[r.id] for r in reps]
         attained, targets = team_attainments(values, own, totals, list(KPIS))
-        projections = [{k: projected(k, v, elapsed) for k, v in kpis.items()} for kpis in values]
+        # team_attainments reads a member's projection only where the member has a target
+        projections = [{k: projected(k, kpis[k], elapsed) for k in mine if k in kpis}
+                       for kpis, mine in zip(values, own, strict=True)]
         projected_totals = {k: projected(k, v, elapsed) for k, v in totals.items()}
         paced, _ = team_attainments(projections, own, projected_totals, list(weights))
         score = scorecard_score(attained, targets, weights)

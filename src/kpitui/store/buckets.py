@@ -105,11 +105,14 @@ Facts = dict[tuple[int, int], dict[str, Any]]  # (rep id, bucket) -> named sums
 
 
 def _facts(session: Connection, stmt: Any, params: dict[str, Any]) -> Facts:
-    result: Facts = {}
-    for row in session.execute(stmt, params):
-        values = dict(row._mapping)
-        result[(values.pop("rep_id"), values.pop("bucket"))] = values
-    return result
+    """(rep id, bucket) -> the other columns by name; the statement selects rep_id and bucket first. The names
+    are read once, each row as a plain tuple (a mapping per row cost more than the query at 500 reps)."""
+    result = session.execute(stmt, params)
+    names = tuple(result.keys())
+    if names[:2] != ("rep_id", "bucket"):
+        raise ValueError(f"a facts statement selects rep_id and bucket first, not {names[:2]}")
+    names = names[2:]
+    return {(row[0], row[1]): dict(zip(names, row[2:], strict=True)) for row in result}
 
 def _targetable(buckets: Buckets) -> dict[tuple[str, date], int]:
     """(period kind, start) -> bucket, for buckets that are calendar periods (custom ranges have none)."""

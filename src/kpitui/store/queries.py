@@ -36,17 +36,11 @@ from kpitui.store.buckets import (
     shaped,
 )
 from kpitui.store.people_queries import RepRow
-from kpitui.store.rollups import activity_day
-from kpitui.store.targets_book import TargetBook, revenue_target_cents, target_books
+from kpitui.store.rollup_counts import FEW_REP_DAYS, KIND_COLUMNS, _rollup_counts
+from kpitui.store.targets_book import TargetBook, revenue_cents, target_books
 from kpitui.store.types import days_between, epoch_seconds
 
-# One statement grouping by a bucket sorts the rows it reads; one statement per bucket reads the index in GROUP
-# BY order. Sorting wins below about this many rep-days (one rep's 13-week trend or 8-month sparkline), losing
-# above it (a team's drill-down over two quarters: 1.9 ms per bucket against 4.2 ms sorted, on the scale data).
-FEW_REP_DAYS = 400
 FLOAT_FACTS = frozenset({"won_cycle_days", "response_hours"})
-KIND_COLUMNS = {"call": "calls", "email": "emails", "meeting": "meetings", "demo": "demos", "proposal": "proposals",
-                "idea": "ideas"}
 KPI_KIND = {**{column: kind for kind, column in KIND_COLUMNS.items()}, "conversations": "call"}
 
 
@@ -59,40 +53,6 @@ def _activity_statement(inner_bounds: int, scoped: bool) -> Any:
             .where(a.kind.in_(_values("kinds")), *_scope(a.rep_id, scoped),
                    a.occurred_at >= bindparam("lo"), a.occurred_at < bindparam("hi"))
             .group_by(*_grouping(a.kind, a.rep_id, inner_bounds=inner_bounds)))
-
-
-@shaped
-def _rollup_statement(inner_bounds: int, scoped: bool, columns: tuple[str, ...]) -> Any:
-    r = activity_day.c
-    bucket = _bucket_case(r.day, inner_bounds)
-    return (select(r.rep_id, bucket.label("bucket"), *[func.sum(r[c]).label(c) for c in columns])
-            .where(*_scope(r.rep_id, scoped), r.day >= bindparam("lo"), r.day < bindparam("hi"))
-            .group_by(*_grouping(r.rep_id, inner_bounds=inner_bounds)))
-
-
-def _rollup_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
-                   kinds: Iterable[str]) -> Facts:
-    """activity_counts from whole local days of the rollup (rollups.py): per rep, its days in the period."""
-    wanted = set(kinds)
-    columns = tuple(column for kind, column in KIND_COLUMNS.items() if kind in wanted)
-    columns += ("conversations",) if "call" in wanted else ()
-    if not columns:
-        return {}
-    base = _scope_params(rep_ids)
-    if len(buckets.periods) > 1 and rep_ids is not None and len(rep_ids) * (buckets.end - buckets.start).days \
-            <= FEW_REP_DAYS:
-        runs = [(_rollup_statement(len(buckets.periods) - 1, True, columns), {**base, **buckets.date_params()},
-                 None)]
-    else:  # one statement per bucket: the rows come in primary-key order, grouped without a sort
-        stmt = _rollup_statement(0, rep_ids is not None, columns)
-        runs = [(stmt, {**base, "lo": p.start, "hi": p.end}, i) for i, p in enumerate(buckets.periods)]
-    result: Facts = {}
-    for stmt, params, index in runs:
-        for row in session.execute(stmt, params):
-            values = dict(row._mapping)
-            rep_id, bucket = values.pop("rep_id"), values.pop("bucket")
-            result[(rep_id, bucket if index is None else index)] = values
-    return result
 
 
 def activity_counts(session: Connection, buckets: Buckets, rep_ids: Sequence[int] | None,
@@ -342,6 +302,18 @@ def target_keys(keys: Iterable[str]) -> set[str]:
     return wanted | {"revenue"} if "pipeline_coverage" in wanted else wanted
 
 
+@shaped
+def _rep_count_statement() -> Any:
+    return select(func.count()).select_from(tables.rep)
+
+
+def _most_reps(session: Connection, rep_ids: Sequence[int]) -> bool:
+    """True when `rep_ids` are at least half of the people: then the deal and score statements read the whole
+    company's period (at most twice the rows) rather than bind an IN list of every rep (500 parameters rendered
+    and prepared anew each time cost more than the extra rows); the facts of the others are never looked up."""
+    return len(rep_ids) >= 64 and 2 * len(set(rep_ids)) >= session.execute(_rep_count_statement()).scalar_one()
+
+
 def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
                only: Iterable[str] | None = None, calendar: WorkCalendar | None = None) -> Series:
     """KpiInputs per bucket; with `only` (KPI keys), the facts the other KPIs need are left at zero."""
@@ -350,7 +322,8 @@ def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
     only = None if only is None else list(only)
     books = target_books(session, buckets, reps, None if only is None else target_keys(only), calendar)
     needed = set(FACT_QUERIES) if only is None else set().union(*(KPI_SOURCES[k] for k in only))
-    parts = [query(session, buckets, rep_ids) for name, query in FACT_QUERIES.items()
+    scope = None if _most_reps(session, rep_ids) else rep_ids
+    parts = [query(session, buckets, scope) for name, query in FACT_QUERIES.items()
              if name in needed and name != "activity"]
     if "activity" in needed:
         kinds = KIND_COLUMNS if only is None else {KPI_KIND[k] for k in only if k in KPI_KIND}
@@ -360,13 +333,15 @@ def kpi_series(session: Connection, buckets: Buckets, reps: Iterable[RepRow],
     for index, book in enumerate(books):
         by_rep: dict[int, KpiInputs] = {}
         for rep in reps:
+            key = (rep.id, index)
             values: dict[str, Any] = {}
             for part in parts:
-                values.update(part.get((rep.id, index), {}))
+                if (found := part.get(key)) is not None:
+                    values.update(found)
             # PostgreSQL sums bigints as numeric: back to int, so both databases hand the domain the same types
             values = {k: float(v or 0) if k in FLOAT_FACTS else int(v or 0) for k, v in values.items()}
-            by_rep[rep.id] = KpiInputs.of_rep(values, revenue_target_cents(book.for_rep(rep.id, rep.team_id)),
-                                              committed.get((rep.id, index)))
+            revenue = book.resolved(rep.id, rep.team_id).get("revenue")  # memoized per owner pair
+            by_rep[rep.id] = KpiInputs.of_rep(values, None if revenue is None else revenue_cents(revenue.value),
+                                              committed.get(key))
         series.append(by_rep)
     return Series(series, books)
-

@@ -1,6 +1,8 @@
 """Per-rep, per-local-day activity rollups, kept exact by the database on every write (DESIGN.md section 8).
 
-`activity_day` holds, per rep and local date, the activity counts the KPIs read. Triggers on `activity` (SQLite
+`activity_day` holds, per rep and local date, the activity counts the KPIs read; `activity_month` the same per rep
+and local month (keyed by its first day), so that a quarter reads three rows per rep instead of ninety-one, and
+the days only for a period's ragged edges (a week, a custom range). Triggers on `activity` (SQLite
 and PostgreSQL alike) add and subtract each row as it is inserted, changed or deleted, so no writer can forget
 them: the app, an import, the seed, the PostgreSQL delete functions of migration 0007, or someone with psql.
 
@@ -28,7 +30,8 @@ from sqlalchemy import Column, Connection, Date, Integer, String, Table, select,
 from kpitui.store import tables
 from kpitui.store.types import UTCDateTime
 
-VERSION = 1
+VERSION = 2  # 1: activity_day alone (migration 0009); 2: activity_month too (0010)
+DAYS_ONLY = 1
 COVERS = (date(1970, 1, 1), date(2100, 1, 1))
 # rollup column -> the condition, on one activity row, that it counts
 COUNTS = {
@@ -46,6 +49,14 @@ activity_day = Table(
     Column("rep_id", Integer, primary_key=True, autoincrement=False),
     Column("day", Date, primary_key=True),
     Column("activities", Integer, nullable=False),  # every kind: a row with none left is deleted
+    *[Column(name, Integer, nullable=False) for name in COUNTS],
+    sqlite_with_rowid=False,
+)
+activity_month = Table(
+    "activity_month", tables.metadata,
+    Column("rep_id", Integer, primary_key=True, autoincrement=False),
+    Column("month", Date, primary_key=True),  # the first day of the local month
+    Column("activities", Integer, nullable=False),
     *[Column(name, Integer, nullable=False) for name in COUNTS],
     sqlite_with_rowid=False,
 )
@@ -130,32 +141,55 @@ def _flags(row: str) -> list[str]:
     return [f"CASE WHEN {condition.format(r=row)} THEN 1 ELSE 0 END" for condition in COUNTS.values()]
 
 
-def _add_row(dialect: str, row: str) -> str:
+def _month_of(dialect: str, day: str) -> str:
+    """The first day of the month of date expression `day`."""
+    if dialect == "sqlite":
+        return f"date({day}, 'start of month')"
+    return f"CAST(date_trunc('month', CAST({day} AS TIMESTAMP)) AS DATE)"
+
+
+# rollup table -> its date key column; activity_month's key is the month of the local date
+LEVELS = {"activity_day": "day", "activity_month": "month"}
+
+
+def _key(dialect: str, table: str, instant: str) -> str:
+    day = _local_day(dialect, instant)
+    return day if table == "activity_day" else _month_of(dialect, day)
+
+
+def _add_row(dialect: str, row: str, table: str = "activity_day") -> str:
     names = ", ".join(COUNTS)
-    updates = ", ".join(f"{n} = activity_day.{n} + excluded.{n}" for n in ("activities", *COUNTS))
-    return (f"INSERT INTO activity_day (rep_id, day, activities, {names}) "
-            f"SELECT {row}.rep_id, d.day, 1, {', '.join(_flags(row))} "
-            f"FROM (SELECT {_local_day(dialect, f'{row}.occurred_at')} AS day) d WHERE d.day IS NOT NULL "
-            f"ON CONFLICT (rep_id, day) DO UPDATE SET {updates}")
+    key = LEVELS[table]
+    updates = ", ".join(f"{n} = {table}.{n} + excluded.{n}" for n in ("activities", *COUNTS))
+    return (f"INSERT INTO {table} (rep_id, {key}, activities, {names}) "
+            f"SELECT {row}.rep_id, d.k, 1, {', '.join(_flags(row))} "
+            f"FROM (SELECT {_key(dialect, table, f'{row}.occurred_at')} AS k) d WHERE d.k IS NOT NULL "
+            f"ON CONFLICT (rep_id, {key}) DO UPDATE SET {updates}")
 
 
-def _remove_row(dialect: str, row: str) -> list[str]:
-    day = _local_day(dialect, f"{row}.occurred_at")
+def _remove_row(dialect: str, row: str, table: str = "activity_day") -> list[str]:
+    key = _key(dialect, table, f"{row}.occurred_at")
     minus = ", ".join(["activities = activities - 1",
                        *(f"{n} = {n} - {flag}" for n, flag in zip(COUNTS, _flags(row), strict=True))])
-    where = f"rep_id = {row}.rep_id AND day = {day}"
-    return [f"UPDATE activity_day SET {minus} WHERE {where}",
-            f"DELETE FROM activity_day WHERE {where} AND activities <= 0"]
+    where = f"rep_id = {row}.rep_id AND {LEVELS[table]} = {key}"
+    return [f"UPDATE {table} SET {minus} WHERE {where}",
+            f"DELETE FROM {table} WHERE {where} AND activities <= 0"]
 
 
-def install_triggers(conn: Connection) -> None:
-    """(Re)create the triggers that keep activity_day exact; PostgreSQL: as SECURITY DEFINER functions, so a
-    rep's own write (row-level security, no privilege on the rollup) maintains it too."""
+def _tables(months: bool) -> tuple[str, ...]:
+    return tuple(LEVELS) if months else ("activity_day",)
+
+
+def install_triggers(conn: Connection, months: bool = True) -> None:
+    """(Re)create the triggers that keep activity_day (and activity_month, unless `months` is False: migration
+    0009's definition) exact; PostgreSQL: as SECURITY DEFINER functions, so a rep's own write (row-level
+    security, no privilege on the rollup) maintains it too."""
     dialect = conn.dialect.name
     for name in TRIGGERS:
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}" + ("" if dialect == "sqlite" else " ON activity"))
+    remove = [sql for table in _tables(months) for sql in _remove_row(dialect, "OLD", table)]
+    add = "; ".join(_add_row(dialect, "NEW", table) for table in _tables(months))
     if dialect == "sqlite":
-        remove, add = _remove_row(dialect, "OLD"), _add_row(dialect, "NEW")
         conn.exec_driver_sql(f"CREATE TRIGGER kpitui_rollup_insert AFTER INSERT ON activity BEGIN {add}; END")
         conn.exec_driver_sql(f"CREATE TRIGGER kpitui_rollup_delete AFTER DELETE ON activity BEGIN "
                              f"{'; '.join(remove)}; END")
@@ -163,7 +197,6 @@ def install_triggers(conn: Connection) -> None:
                              f"BEGIN {'; '.join(remove)}; {add}; END")
         return
     schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar()
-    remove, add = _remove_row(dialect, "OLD"), _add_row(dialect, "NEW")
     conn.exec_driver_sql(f"""
 CREATE OR REPLACE FUNCTION {schema}.kpitui_rollup_activity() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
@@ -190,12 +223,12 @@ def drop_triggers(conn: Connection) -> None:
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS kpitui_rollup_activity()")
 
 
-def rebuild(conn: Connection, zone: ZoneInfo) -> None:
+def rebuild(conn: Connection, zone: ZoneInfo, months: bool = True) -> None:
     """Build the rollup from the raw rows, for `zone`, in the caller's write transaction; the triggers too (a
-    newer definition replaces them)."""
+    newer definition replaces them). `months` False: activity_day alone (migration 0009, before the months)."""
     if conn.dialect.name == "postgresql":  # writers wait for the rebuild instead of racing it
         conn.exec_driver_sql("LOCK TABLE activity IN SHARE ROW EXCLUSIVE MODE")
-    install_triggers(conn)
+    install_triggers(conn, months)
     conn.execute(rollup_shift.delete())
     conn.execute(rollup_shift.insert(), [{"starts_at": start.replace(tzinfo=UTC), "shift_s": shift}
                                          for start, shift in shift_pieces(zone)])
@@ -208,8 +241,16 @@ def rebuild(conn: Connection, zone: ZoneInfo) -> None:
             f"SELECT a.rep_id, a.day, count(*), {sums} FROM "
             f"(SELECT a.rep_id, a.kind, a.outcome, {_local_day(conn.dialect.name, 'a.occurred_at', shift)} AS day "
             "FROM activity a) a WHERE a.day IS NOT NULL GROUP BY a.rep_id, a.day")
+    if months:  # the months from the days: a few rows per rep and month, not a pass over every activity
+        conn.execute(activity_month.delete())
+        month = _month_of(conn.dialect.name, "day")
+        names = ", ".join(("activities", *COUNTS))
+        conn.exec_driver_sql(
+            f"INSERT INTO activity_month (rep_id, month, {names}) "
+            f"SELECT rep_id, {month}, {', '.join(f'sum({n})' for n in ('activities', *COUNTS))} "
+            f"FROM activity_day GROUP BY rep_id, {month}")
     conn.execute(rollup_state.delete())
-    conn.execute(rollup_state.insert().values(id=1, zone=zone_name(zone), version=VERSION))
+    conn.execute(rollup_state.insert().values(id=1, zone=zone_name(zone), version=VERSION if months else DAYS_ONLY))
 
 
 def _shift_case(conn: Connection, instant: str, pieces: tuple[tuple[datetime, int | None], ...]) -> str | None:

@@ -22,7 +22,7 @@ from sqlalchemy import URL, inspect, text
 from kpitui.domain.errors import DatabaseError
 from kpitui.store.db import BUSY_TIMEOUT_MS, Database, to_url
 
-HEAD = "0011"
+HEAD = "0012"
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -70,7 +70,7 @@ deal = Table(
     Column("outcome", String(10), nullable=False),  # open | won | lost, derived from stage
     Column("created_on", Date, nullable=False),
     Column("closed_on", Date, nullable=True),
-    Index("ix_deal_closed", "closed_on", "rep_id", "outcome"),
+    Index("ix_deal_closed", "closed_on", "rep_id", "outcome", "created_on", "amount_cents", "account"),
     Index("ix_deal_created", "created_on", "rep_id"),
     Index("ix_deal_rep_created", "rep_id", "created_on"),
     Index("ix_deal_rep_closed", "rep_id", "closed_on"),
@@ -117,7 +117,7 @@ score = Table(
     Column("value", Integer, nullable=False),
     Column("note", String(4000), nullable=False, default=""),
     Column("external_id", String(100), nullable=True),  # from an import: re-import updates by it
-    Index("ix_score_on", "on", "rep_id", "kind"),
+    Index("ix_score_on", "on", "rep_id", "kind", "value"),
     Index("ix_score_rep_on", "rep_id", "on", "kind", "value"),
     Index("ix_score_external_id", "external_id", unique=True),
 )

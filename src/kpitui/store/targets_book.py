@@ -127,7 +127,11 @@ def targets(session: Connection, period: Period, zone: ZoneInfo | None = None) -
 
 def revenue_target_cents(values: dict[str, Decimal]) -> int | None:
     target = values.get("revenue")
-    return None if target is None else int((target * 100).to_integral_value())
+    return None if target is None else revenue_cents(target)
+
+
+def revenue_cents(target: Decimal) -> int:
+    return int((target * 100).to_integral_value())
 
 
 @shaped

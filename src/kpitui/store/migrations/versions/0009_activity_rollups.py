@@ -53,7 +53,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
         _postgres_access()
-    rollups.rebuild(conn, settings.local_zone())
+    rollups.rebuild(conn, settings.local_zone(), months=False)  # 0010 adds the months
 
 
 def downgrade() -> None:
